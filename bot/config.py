@@ -1,0 +1,250 @@
+"""Settings: `config/bot.toml` for the association's choices, the environment for secrets.
+
+Validated once at start-up and passed down; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .domain import Channel
+from .errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/bot.toml")
+OFFSET_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AssociationCfg(_Section):
+    name: str = "Student Association"
+    timezone: str = "Asia/Tokyo"
+    site_url: str | None = None
+    post_url: str = "{site_url}/posts/{slug}/"  # link back to a post on the website
+    color: str = "#1b4f9c"  # Discord embed colour
+    locale: str = "en"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("site_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
+
+    @field_validator("color")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#?[0-9a-fA-F]{6}", value):
+            raise ValueError("colour must look like #1b4f9c")
+        return value if value.startswith("#") else f"#{value}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def color_int(self) -> int:
+        return int(self.color.lstrip("#"), 16)
+
+
+class ContentCfg(_Section):
+    dir: Path = Path("content")
+    static_dir: Path = Path("static")
+    announce_existing: bool = False  # announce the archive on a first start
+    retract_removed: bool = False  # delete sent messages when a post file is removed
+    publish_hour: int = Field(9, ge=0, le=23)  # local hour for dates given without a time
+    debounce_ms: int = Field(300, ge=0, le=10_000)
+    max_file_bytes: int = 2_000_000
+    max_images: int = 30
+
+
+class TelegramCfg(_Section):
+    api_url: str = "https://api.telegram.org/bot"
+    admins: list[int] = []
+    admin_chat: str | None = None
+    chat_admins_are_admins: bool = False
+
+
+class DiscordCfg(_Section):
+    api_url: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg"
+    guild_ids: list[str] = []
+    admin_roles: list[str] = []
+    admin_channel: str | None = None
+    scheduled_events: bool = False  # also create guild scheduled events for event posts
+
+
+class ChannelCfg(_Section):
+    name: str
+    platform: Literal["telegram", "discord", "discord-webhook"]
+    chat_id: str | None = None
+    thread_id: int | None = None
+    channel_id: str | None = None
+    webhook_url_env: str | None = None
+    tags: list[str] = []
+
+    def to_channel(self) -> Channel:
+        return Channel(
+            name=self.name,
+            platform=self.platform,
+            chat_id=self.chat_id,
+            thread_id=self.thread_id,
+            channel_id=self.channel_id,
+            webhook_url_env=self.webhook_url_env,
+            tags=tuple(self.tags),
+        )
+
+
+class RecurringCfg(_Section):
+    name: str
+    cron: str  # five fields: minute hour day month day-of-week
+    text: str
+    channels: list[str] | None = None
+
+
+class RemindersCfg(_Section):
+    offsets: list[str] = ["7d", "1d", "2h"]
+    recurring: list[RecurringCfg] = []
+
+    @field_validator("offsets")
+    @classmethod
+    def _offsets(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not OFFSET_RE.match(value):
+                raise ValueError(f"reminder offset {value!r} must look like 7d, 1d, 2h, 30m or 1w")
+        return values
+
+
+class DeliveryCfg(_Section):
+    max_attempts: int = Field(8, ge=1)
+    backoff_base: float = Field(2.0, gt=0)
+    backoff_max: float = Field(600.0, gt=0)
+    request_timeout: float = Field(30.0, gt=0)
+    report_interval: float = Field(60.0, ge=0)  # at most one admin report per kind and interval
+
+
+class Secrets(BaseSettings):
+    """Secrets come only from the environment or `.env`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    telegram_bot_token: SecretStr | None = None
+    discord_bot_token: SecretStr | None = None
+    database_url: SecretStr | None = None
+
+
+class Settings(_Section):
+    association: AssociationCfg = AssociationCfg()
+    content: ContentCfg = ContentCfg()
+    telegram: TelegramCfg = TelegramCfg()
+    discord: DiscordCfg = DiscordCfg()
+    channels: list[ChannelCfg] = []
+    reminders: RemindersCfg = RemindersCfg()
+    delivery: DeliveryCfg = DeliveryCfg()
+    data_dir: Path = Path("data")
+    secrets: Secrets = Field(default_factory=Secrets, exclude=True)
+    source: str = "<defaults>"
+
+    def channel_list(self) -> list[Channel]:
+        return [c.to_channel() for c in self.channels]
+
+    def webhook_url(self, channel: Channel) -> str | None:
+        if not channel.webhook_url_env:
+            return None
+        return os.environ.get(channel.webhook_url_env) or _dotenv().get(channel.webhook_url_env)
+
+    @property
+    def dry_run(self) -> bool:
+        return self.secrets.telegram_bot_token is None and self.secrets.discord_bot_token is None
+
+    @property
+    def database_url(self) -> str:
+        """The live database, or a separate SQLite file for dry runs."""
+        if self.dry_run:
+            return f"sqlite:///{self.data_dir / 'dry-run.sqlite3'}"
+        if self.secrets.database_url is not None:
+            return normalise_db_url(self.secrets.database_url.get_secret_value())
+        return f"sqlite:///{self.data_dir / 'bot.sqlite3'}"
+
+
+def normalise_db_url(url: str) -> str:
+    """Accept the `postgres://` form hosts hand out and pick the installed driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _dotenv() -> dict[str, str]:
+    path = Path(".env")
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.partition("=")
+        if sep and not name.lstrip().startswith("#"):
+            values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _check_channels(settings: Settings) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for ch in settings.channels:
+        if ch.name in seen:
+            problems.append(f"channel {ch.name!r} is declared twice")
+        seen.add(ch.name)
+        needed = {"telegram": "chat_id", "discord": "channel_id", "discord-webhook": "webhook_url_env"}
+        if getattr(ch, needed[ch.platform]) in (None, ""):
+            problems.append(f"channel {ch.name!r} ({ch.platform}) needs {needed[ch.platform]}")
+    for rec in settings.reminders.recurring:
+        for name in rec.channels or []:
+            if name not in seen:
+                problems.append(f"recurring reminder {rec.name!r} names unknown channel {name!r}")
+    return problems
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Read the TOML file (``--config``, else ``BOT_CONFIG``, else config/bot.toml)."""
+    chosen = Path(path or os.environ.get("BOT_CONFIG") or DEFAULT_CONFIG)
+    try:
+        data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{chosen}: configuration file not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{chosen}: not valid TOML: {exc}") from exc
+    for secret in ("token", "bot_token", "database_url"):
+        for section in ("telegram", "discord"):
+            if secret in data.get(section, {}):
+                raise ConfigError(
+                    f"{chosen}: [{section}] {secret} is a secret; set it in the environment"
+                )
+    data.update(overrides)
+    try:
+        settings = Settings(**data, source=str(chosen))
+    except ValidationError as exc:
+        lines = [
+            f"{chosen}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        ]
+        raise ConfigError("\n".join(lines)) from None
+    problems = _check_channels(settings)
+    if problems:
+        raise ConfigError("\n".join(f"{chosen}: {p}" for p in problems))
+    return settings

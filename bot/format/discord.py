@@ -1,0 +1,154 @@
+"""Post → Discord requests: one embed with the photos attached, continuations, a gallery.
+
+Long bodies continue in follow-up embeds (same colour, no title) so nothing is cut; the embed
+title links back to the post on the website.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..domain import Channel, Media, Post
+from .layout import FormatOptions, body_blocks, pack, post_url, tag_block
+from .limits import DISCORD, char_len
+from .markdown import heading
+from .model import Block, Rendering, Request, Span, Upload
+
+_ESCAPE = re.compile(r"([\\*_~`|\[\]<])")
+_LINE_START = re.compile(r"(?m)^(\s*)([#>\-+]|\d+\.)")
+ALLOWED_MENTIONS: dict[str, Any] = {"parse": []}  # never ping @everyone from post text
+
+
+def escape_md(text: str) -> str:
+    text = _ESCAPE.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def measure(text: str) -> int:
+    """Upper bound of the rendered length of plain text (escapes included)."""
+    return char_len(escape_md(text))
+
+
+def _span_md(span: Span) -> str:
+    if span.code:
+        body = span.text.replace("`", "ˋ")
+        text = f"`{body}`"
+    else:
+        text = escape_md(span.text)
+    if span.strike:
+        text = f"~~{text}~~"
+    if span.italic:
+        text = f"*{text}*"
+    if span.bold:
+        text = f"**{text}**"
+    if span.href:
+        text = f"[{text}](<{span.href.replace('>', '%3E').replace(')', '%29')}>)"
+    return text
+
+
+def overhead(block: Block) -> int:
+    """Characters markup adds to a block beyond its escaped text (an upper bound)."""
+    total = 0
+    for s in block.spans:
+        total += 2 * s.code + 4 * s.strike + 2 * s.italic + 4 * s.bold
+        total += len(s.href) + 6 if s.href else 0
+    if block.kind == "quote":
+        total += 2 * (block.plain.count("\n") + 1)
+    if block.kind == "code":
+        total += len(block.lang) + 8
+    return total
+
+
+def block_md(block: Block) -> str:
+    if block.kind == "code":
+        code = "".join(s.text for s in block.spans).replace("```", "``\u200b`")
+        lang = re.sub(r"[^\w+#-]", "", block.lang)
+        return f"```{lang}\n{code}\n```"
+    text = escape_md(block.prefix) + "".join(_span_md(s) for s in block.spans)
+    if block.kind == "quote":
+        return "\n".join("> " + line for line in text.split("\n"))
+    return text
+
+
+def message_md(blocks: Sequence[Block]) -> str:
+    return "\n\n".join(block_md(b) for b in blocks)
+
+
+def nonce(post: Post, channel: Channel, step: int) -> str:
+    """Deterministic per post version, channel and step: a resend is deduplicated."""
+    return hashlib.sha256(f"{post.digest}:{channel.name}:{step}".encode()).hexdigest()[:25]
+
+
+def _route(channel: Channel) -> str:
+    if channel.platform == "discord-webhook":
+        return "/webhooks/{webhook_id}/{webhook_token}?wait=true"
+    return f"/channels/{channel.channel_id}/messages"
+
+
+def _request(
+    post: Post, channel: Channel, step: int, payload: dict[str, Any], files: Sequence[Media]
+) -> Request:
+    payload = {**payload, "allowed_mentions": ALLOWED_MENTIONS}
+    uploads = tuple(
+        Upload(f"files[{i}]", m.filename, m.path) for i, m in enumerate(files) if m.path
+    )
+    if uploads:
+        payload["attachments"] = [{"id": i, "filename": u.filename} for i, u in enumerate(uploads)]
+    if channel.platform == "discord":
+        payload.update(nonce=nonce(post, channel, step), enforce_nonce=True)
+    purpose = "post" if step == 0 else "continuation"
+    return Request("discord", "POST", payload, path=_route(channel), uploads=uploads, purpose=purpose)
+
+
+def _image_ref(media: Media) -> dict[str, str]:
+    return {"url": f"attachment://{media.filename}" if media.path else (media.url or "")}
+
+
+def render_discord(
+    post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
+) -> Rendering:
+    notes: list[str] = []
+    url = post_url(post, opts)
+    title = post.title
+    blocks = body_blocks(post, opts)
+    if len(title) > DISCORD.title:
+        blocks.insert(0, heading(title))
+        title = title[: DISCORD.title - 1] + "…"
+    if tags := tag_block(post):
+        blocks.append(tags)
+    footer = opts.association[: DISCORD.footer]
+    first_room = min(DISCORD.description, DISCORD.total - len(title) - len(footer))
+    parts = pack(blocks, first_room, DISCORD.description, measure, overhead, fill_first=False)
+    photos = [m for m in media if m.path or m.url]
+    main: dict[str, Any] = {"title": title, "color": opts.color, "timestamp": post.date.isoformat()}
+    if url:
+        main["url"] = url
+    if parts:
+        main["description"] = message_md(parts[0])
+    main["footer"] = {"text": footer}
+    if photos:
+        main["image"] = _image_ref(photos[0])
+    embeds = [main]
+    for photo in photos[1 : DISCORD.gallery]:
+        extra: dict[str, Any] = {"image": _image_ref(photo)}
+        if url:
+            extra["url"] = url  # embeds sharing the url render as one gallery
+        embeds.append(extra)
+    first_files = photos[: DISCORD.files]
+    requests = [_request(post, channel, 0, {"embeds": embeds}, first_files)]
+    for part in parts[1:]:
+        embed = {"description": message_md(part), "color": opts.color}
+        requests.append(_request(post, channel, len(requests), {"embeds": [embed]}, []))
+    rest = photos[DISCORD.files :]
+    for i in range(0, len(rest), DISCORD.files):
+        chunk = rest[i : i + DISCORD.files]
+        local = [m for m in chunk if m.path]
+        urls = [m.url for m in chunk if not m.path and m.url]
+        payload: dict[str, Any] = {"content": "\n".join(urls)} if urls else {}
+        requests.append(_request(post, channel, len(requests), payload, local))
+    if len(opts.association) > DISCORD.footer:
+        notes.append("the association name is longer than a Discord footer allows and was cut")
+    return Rendering(tuple(requests), tuple(notes))

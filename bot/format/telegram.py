@@ -1,0 +1,138 @@
+"""Post → Telegram Bot API requests (HTML parse mode, albums, captions, split text)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+
+from ..domain import Channel, Media, Post
+from .layout import FormatOptions, pack, telegram_blocks
+from .limits import TELEGRAM, utf16_len
+from .model import Block, Rendering, Request, Span, Upload
+
+HTML = "HTML"
+
+
+def span_html(span: Span) -> str:
+    text = escape(span.text, quote=False)
+    if span.code:
+        text = f"<code>{text}</code>"
+    if span.strike:
+        text = f"<s>{text}</s>"
+    if span.italic:
+        text = f"<i>{text}</i>"
+    if span.bold:
+        text = f"<b>{text}</b>"
+    if span.href:
+        text = f'<a href="{escape(span.href, quote=True)}">{text}</a>'
+    return text
+
+
+def block_html(block: Block) -> str:
+    if block.kind == "code":
+        code = escape("".join(s.text for s in block.spans), quote=False)
+        lang = re.sub(r"[^\w+#-]", "", block.lang)
+        return f'<pre><code class="language-{lang}">{code}</code></pre>' if lang else f"<pre>{code}</pre>"
+    inner = escape(block.prefix, quote=False) + "".join(span_html(s) for s in block.spans)
+    return f"<blockquote>{inner}</blockquote>" if block.kind == "quote" else inner
+
+
+def message_html(blocks: Sequence[Block]) -> str:
+    out: list[str] = []
+    for i, block in enumerate(blocks):
+        if i:
+            tight = block.kind == "item" and blocks[i - 1].kind == "item"
+            out.append("\n" if tight else "\n\n")
+        out.append(block_html(block))
+    return "".join(out)
+
+
+def visible_text(blocks: Sequence[Block]) -> str:
+    """What a reader sees (and what Telegram counts) for `message_html(blocks)`."""
+    return "\n\n".join(b.plain for b in blocks)
+
+
+def _no_overhead(_: Block) -> int:
+    return 0
+
+
+def album_chunks(n: int) -> list[int]:
+    """Sizes of the albums for `n` photos: at most 10 each, never a lone photo left over."""
+    if n <= TELEGRAM.album_max:
+        return [n] if n else []
+    count = -(-n // TELEGRAM.album_max)
+    base, extra = divmod(n, count)
+    return [base + 1] * extra + [base] * (count - extra)
+
+
+def _target(channel: Channel) -> dict[str, object]:
+    params: dict[str, object] = {"chat_id": channel.chat_id}
+    if channel.thread_id is not None:
+        params["message_thread_id"] = channel.thread_id
+    return params
+
+
+def _photo_ref(media: Media, field: str, uploads: list[Upload]) -> str:
+    if media.path:
+        uploads.append(Upload(field, media.filename, media.path))
+        return f"attach://{field}"
+    return media.url or ""
+
+
+def text_request(channel: Channel, html: str, *, purpose: str = "post") -> Request:
+    params = {
+        **_target(channel),
+        "text": html,
+        "parse_mode": HTML,
+        "link_preview_options": {"is_disabled": True},
+    }
+    return Request("telegram", "sendMessage", params, purpose=purpose)
+
+
+def render_telegram(
+    post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
+) -> Rendering:
+    blocks = telegram_blocks(post, opts)
+    photos = [m for m in media if not m.as_document]
+    documents = [m for m in media if m.as_document]
+    first = TELEGRAM.caption if photos else TELEGRAM.text
+    messages = pack(blocks, first, TELEGRAM.text, utf16_len, _no_overhead)
+    requests: list[Request] = []
+    caption: str | None = message_html(messages[0]) if photos and messages else None
+    texts = messages[1:] if photos else messages
+    start = 0
+    for size in album_chunks(len(photos)):
+        chunk, start = photos[start : start + size], start + size
+        requests.append(_album(channel, chunk, caption, len(requests)))
+        caption = None
+    requests.extend(text_request(channel, message_html(m), purpose="text") for m in texts)
+    for doc in documents:
+        uploads: list[Upload] = []
+        ref = _photo_ref(doc, "document", uploads)
+        params = {**_target(channel), "document": ref}
+        requests.append(Request("telegram", "sendDocument", params, uploads=tuple(uploads)))
+    return Rendering(tuple(requests))
+
+
+def _album(channel: Channel, photos: Sequence[Media], caption: str | None, step: int) -> Request:
+    uploads: list[Upload] = []
+    if len(photos) == 1:
+        params: dict[str, object] = {
+            **_target(channel),
+            "photo": _photo_ref(photos[0], "photo", uploads),
+        }
+        if caption:
+            params.update(caption=caption, parse_mode=HTML)
+        return Request("telegram", "sendPhoto", params, uploads=tuple(uploads), purpose="album")
+    items: list[dict[str, object]] = []
+    for i, photo in enumerate(photos):
+        item: dict[str, object] = {
+            "type": "photo",
+            "media": _photo_ref(photo, f"photo{step}_{i}", uploads),
+        }
+        if i == 0 and caption:
+            item.update(caption=caption, parse_mode=HTML)
+        items.append(item)
+    params = {**_target(channel), "media": items}
+    return Request("telegram", "sendMediaGroup", params, uploads=tuple(uploads), purpose="album")
