@@ -172,7 +172,9 @@ class Settings(_Section):
 
     @property
     def dry_run(self) -> bool:
-        return self.secrets.telegram_bot_token is None and self.secrets.discord_bot_token is None
+        """No token and no webhook URL: print what would be sent instead of sending."""
+        no_tokens = self.secrets.telegram_bot_token is None and self.secrets.discord_bot_token is None
+        return no_tokens and not any(self.webhook_url(c) for c in self.channel_list())
 
     @property
     def database_url(self) -> str:

@@ -7,6 +7,7 @@ title links back to the post on the website.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -22,9 +23,21 @@ _LINE_START = re.compile(r"(?m)^(\s*)([#>\-+]|\d+\.)")
 ALLOWED_MENTIONS: dict[str, Any] = {"parse": []}  # never ping @everyone from post text
 
 
+def _escape_inline(text: str) -> str:
+    return _ESCAPE.sub(r"\\\1", text)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    mark = m.group(2)  # Discord honours a backslash before punctuation only: `12\.`, not `\12.`
+    return m.group(1) + (mark[:-1] + "\\." if mark.endswith(".") else "\\" + mark)
+
+
+def _escape_line_starts(text: str) -> str:
+    return _LINE_START.sub(_escape_line_start, text)
+
+
 def escape_md(text: str) -> str:
-    text = _ESCAPE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _escape_line_starts(_escape_inline(text))
 
 
 def measure(text: str) -> int:
@@ -32,12 +45,16 @@ def measure(text: str) -> int:
     return char_len(escape_md(text))
 
 
+def _href_md(href: str) -> str:
+    return href.replace(">", "%3E").replace(")", "%29")
+
+
 def _span_md(span: Span) -> str:
     if span.code:
         body = span.text.replace("`", "ˋ")
         text = f"`{body}`"
     else:
-        text = escape_md(span.text)
+        text = _escape_inline(span.text)  # line starts are escaped once the block is assembled
     if span.strike:
         text = f"~~{text}~~"
     if span.italic:
@@ -45,7 +62,7 @@ def _span_md(span: Span) -> str:
     if span.bold:
         text = f"**{text}**"
     if span.href:
-        text = f"[{text}](<{span.href.replace('>', '%3E').replace(')', '%29')}>)"
+        text = f"[{text}](<{_href_md(span.href)}>)"
     return text
 
 
@@ -54,7 +71,7 @@ def overhead(block: Block) -> int:
     total = 0
     for s in block.spans:
         total += 2 * s.code + 4 * s.strike + 2 * s.italic + 4 * s.bold
-        total += len(s.href) + 6 if s.href else 0
+        total += len(_href_md(s.href)) + 6 if s.href else 0
     if block.kind == "quote":
         total += 2 * (block.plain.count("\n") + 1)
     if block.kind == "code":
@@ -67,7 +84,9 @@ def block_md(block: Block) -> str:
         code = "".join(s.text for s in block.spans).replace("```", "``\u200b`")
         lang = re.sub(r"[^\w+#-]", "", block.lang)
         return f"```{lang}\n{code}\n```"
-    text = escape_md(block.prefix) + "".join(_span_md(s) for s in block.spans)
+    text = _escape_line_starts(
+        _escape_inline(block.prefix) + "".join(_span_md(s) for s in block.spans)
+    )
     if block.kind == "quote":
         return "\n".join("> " + line for line in text.split("\n"))
     return text
@@ -96,7 +115,9 @@ def _request(
         Upload(f"files[{i}]", m.filename, m.path) for i, m in enumerate(files) if m.path
     )
     if uploads:
-        payload["attachments"] = [{"id": i, "filename": u.filename} for i, u in enumerate(uploads)]
+        payload["attachments"] = [
+            {"id": str(i), "filename": u.filename} for i, u in enumerate(uploads)
+        ]
     if channel.platform == "discord":
         payload.update(nonce=nonce(post, channel, step), enforce_nonce=True)
     purpose = "post" if step == 0 else "continuation"
@@ -123,7 +144,9 @@ def render_discord(
     first_room = min(DISCORD.description, DISCORD.total - len(title) - len(footer))
     parts = pack(blocks, first_room, DISCORD.description, measure, overhead, fill_first=False)
     photos = [m for m in media if m.path or m.url]
-    main: dict[str, Any] = {"title": title, "color": opts.color, "timestamp": post.date.isoformat()}
+    main: dict[str, Any] = {"color": opts.color, "timestamp": post.date.astimezone(UTC).isoformat()}
+    if title:
+        main["title"] = title
     if url:
         main["url"] = url
     if parts:
@@ -142,7 +165,8 @@ def render_discord(
     for part in parts[1:]:
         embed = {"description": message_md(part), "color": opts.color}
         requests.append(_request(post, channel, len(requests), {"embeds": [embed]}, []))
-    rest = photos[DISCORD.files :]
+    # linked (not uploaded) photos beyond the gallery would not show in the first message
+    rest = [m for m in first_files[DISCORD.gallery :] if not m.path] + photos[DISCORD.files :]
     for i in range(0, len(rest), DISCORD.files):
         chunk = rest[i : i + DISCORD.files]
         local = [m for m in chunk if m.path]

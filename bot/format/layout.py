@@ -52,7 +52,8 @@ def tag_block(post: Post) -> Block | None:
 
 
 def telegram_blocks(post: Post, opts: FormatOptions) -> list[Block]:
-    blocks = [heading(post.title), *body_blocks(post, opts)]
+    blocks = [heading(post.title)] if post.title else []
+    blocks.extend(body_blocks(post, opts))
     if url := post_url(post, opts):
         blocks.append(link_block(opts.read_more, url))
     if tags := tag_block(post):

@@ -55,12 +55,29 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？។៕…])[\"'”’)\]]*\s+|(?<=
 
 
 def _is_joiner(ch: str) -> bool:
-    """True where a cut would split a grapheme (combining marks, joiners, variation selectors)."""
+    """True where a cut would split a grapheme (combining marks, joiners, variation selectors,
+    emoji skin tones and tag characters)."""
     return (
         unicodedata.category(ch) in ("Mn", "Mc", "Me")
         or ch in "\u200d\u17d2"
         or "\ufe00" <= ch <= "\ufe0f"
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+        or "\U000e0020" <= ch <= "\U000e007f"
     )
+
+
+def _is_regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
+def _splits_grapheme(text: str, i: int) -> bool:
+    """True when a cut before `text[i]` would split a user-perceived character."""
+    if _is_joiner(text[i]) or text[i - 1] in "\u200d\u17d2":  # after ZWJ or Khmer coeng
+        return True
+    run = 0  # regional indicators pair up into flags
+    while run < i and _is_regional(text[i - 1 - run]):
+        run += 1
+    return run % 2 == 1 and _is_regional(text[i])
 
 
 def _candidates(text: str) -> list[list[int]]:
@@ -82,9 +99,21 @@ def _hard_cut(text: str, limit: int, measure: Measure) -> int:
         else:
             hi = mid - 1
     cut = lo
-    while 1 < cut < len(text) and _is_joiner(text[cut]):
+    while 1 < cut < len(text) and _splits_grapheme(text, cut):
         cut -= 1
     return cut if cut > 0 else lo
+
+
+def _last_fitting(points: list[int], text: str, limit: int, measure: Measure) -> int | None:
+    """The last of the ascending `points` whose head fits: a head only grows, so bisect."""
+    lo, hi = 0, len(points)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if points[mid] < len(text) and measure(text[: points[mid]]) <= limit:
+            lo = mid + 1
+        else:
+            hi = mid
+    return points[lo - 1] if lo else None
 
 
 def cut_point(
@@ -99,9 +128,9 @@ def cut_point(
     floor = max(1, limit // 4) if limit > 40 and not sentences_only else 1
     levels = _candidates(text)
     for points in levels[:3] if sentences_only else levels:
-        fitting = [p for p in points if p < len(text) and measure(text[:p]) <= limit]
-        if fitting and measure(text[: fitting[-1]]) >= floor:
-            return fitting[-1]
+        best = _last_fitting(points, text, limit, measure)
+        if best is not None and measure(text[:best]) >= floor:
+            return best
     if sentences_only:
         return 0
     return _hard_cut(text, limit, measure)

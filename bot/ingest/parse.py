@@ -55,6 +55,8 @@ def _decode(raw: bytes, source: str) -> str:
         raise ContentError(
             source, f"not UTF-8 text (undecodable byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
+    if not text.strip():
+        raise ContentError(source, "the file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -179,7 +181,8 @@ def _str_list(value: Any, key: str, source: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return [v.strip() for v in value.split(",")] if key == "tags" else [value.strip()]
+        parts = value.split(",") if key == "tags" else [value]
+        return [v.strip() for v in parts if v.strip()]
     if not isinstance(value, list):
         raise ContentError(source, f"`{key}` must be a list, got {type(value).__name__}")
     out: list[str] = []

@@ -1,0 +1,214 @@
+"""Composition root: builds every part from the settings and owns the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from .config import Settings
+from .deliver.console import ConsolePublisher
+from .deliver.outbox import Outbox
+from .deliver.pacing import Pacer
+from .deliver.publisher import Publisher
+from .domain import Channel
+from .errors import ConfigError, DeliveryError
+from .format.telegram import text_request
+from .ingest.loader import load_all
+from .ingest.watcher import ContentWatcher
+from .report import Redactor, Reporter, Sender
+from .schedule.scheduler import Scheduler
+from .service import Service, Summary
+from .store.repo import Store
+
+log = logging.getLogger("bot")
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    values = [
+        s.get_secret_value()
+        for s in (settings.secrets.telegram_bot_token, settings.secrets.discord_bot_token, settings.secrets.database_url)
+        if s is not None
+    ]
+    values += [u for c in settings.channel_list() if (u := settings.webhook_url(c))]
+    return values
+
+
+def setup_logging(settings: Settings, level: int = logging.INFO) -> Redactor:
+    redactor = Redactor(secrets_of(settings))
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in root.handlers:
+        if redactor not in handler.filters:
+            handler.addFilter(redactor)
+    for noisy in ("httpx", "httpcore", "apscheduler.executors", "discord.http"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for chatty in ("discord.client", "discord.state"):  # voice and intents notices
+        logging.getLogger(chatty).setLevel(logging.ERROR)
+    return redactor
+
+
+def build_publishers(settings: Settings, console: Console | None) -> dict[str, Publisher]:
+    """Real publishers where a token (or webhook URL) is set, the console elsewhere."""
+    if settings.dry_run:
+        return {p: ConsolePublisher(p, console) for p in ("telegram", "discord")}
+    publishers: dict[str, Publisher] = {}
+    tg = settings.secrets.telegram_bot_token
+    if tg is not None:
+        from .deliver.telegram import TelegramPublisher, make_bot
+
+        bot = make_bot(tg.get_secret_value(), settings.telegram.api_url, settings.delivery.request_timeout)
+        publishers["telegram"] = TelegramPublisher(bot)
+    else:
+        publishers["telegram"] = ConsolePublisher("telegram", console)
+    from .deliver.discord import DiscordPublisher, make_client, point_at
+
+    point_at(settings.discord.api_url)
+    dc = settings.secrets.discord_bot_token
+    hooks = {c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))}
+    if dc is not None or hooks:
+        token = dc.get_secret_value() if dc is not None else None
+        publishers["discord"] = DiscordPublisher(make_client(), token, hooks)
+    else:
+        publishers["discord"] = ConsolePublisher("discord", console)
+    return publishers
+
+
+class App:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        console: Console | None = None,
+        announce_existing: bool | None = None,
+        watch: bool = True,
+    ) -> None:
+        self.settings = settings
+        tz = settings.association.tz
+        self.clock = clock or (lambda: datetime.now(tz))
+        self.redactor = setup_logging(settings)
+        self.announce_existing = announce_existing
+        self.watch = watch
+        self.store = Store(settings.database_url)
+        self.publishers = build_publishers(settings, console)
+        self.channels = {c.name: c for c in settings.channel_list()}
+        self.reporter = Reporter(
+            self._admin_senders(), interval=settings.delivery.report_interval, redactor=self.redactor
+        )
+        self.outbox = Outbox(
+            self.store, self.publishers, self.channels, settings.delivery,
+            clock=self.clock, pacer=Pacer(), report=self.reporter.report,
+        )  # fmt: skip
+        self.scheduler = Scheduler(settings.database_url, tz=tz, on_due=self._on_due, clock=self.clock)
+        self.service = Service(
+            settings, self.store, self.outbox, self.reporter, clock=self.clock, planner=self.scheduler
+        )
+        self.watcher = ContentWatcher(
+            Path(settings.content.dir), self.service.files_changed, debounce_ms=settings.content.debounce_ms
+        )
+        self._tasks: list[asyncio.Task[object]] = []
+        self.started = asyncio.Event()
+        self.summary: Summary | None = None
+        self.ready_after: float | None = None
+
+    def _admin_senders(self) -> list[Sender]:
+        senders: list[Sender] = []
+        tg, dc = self.settings.telegram.admin_chat, self.settings.discord.admin_channel
+        if tg:
+            senders.append(self._sender(Channel("admin", "telegram", chat_id=tg)))
+        if dc:
+            senders.append(self._sender(Channel("admin", "discord", channel_id=dc)))
+        return senders
+
+    def _sender(self, channel: Channel) -> Sender:
+        async def send(text: str) -> None:
+            from html import escape
+
+            publisher = self.publishers["telegram" if channel.platform == "telegram" else "discord"]
+            if channel.platform == "telegram":
+                request = text_request(channel, escape(text[:4000], quote=False))
+            else:
+                from .format.model import Request
+
+                payload = {"content": text[:1990], "allowed_mentions": {"parse": []}}
+                request = Request("discord", "POST", payload, path=f"/channels/{channel.channel_id}/messages")
+            await publisher.send(channel, request)
+
+        return send
+
+    async def _on_due(self, job: object) -> None:
+        await self.service.on_due(job)  # type: ignore[arg-type]
+
+    async def start(self) -> Summary:
+        began = time.perf_counter()
+        for name, publisher in self.publishers.items():
+            try:
+                await publisher.start()
+            except DeliveryError as exc:
+                if not exc.retryable:
+                    raise ConfigError(f"{name}: {exc}") from None
+                log.warning("%s is not reachable yet (%s); deliveries will retry", name, exc)
+        self.scheduler.start(paused=True)
+        self.scheduler.sync_recurring(self.settings.reminders.recurring)
+        loaded = await asyncio.to_thread(
+            load_all, self.service.content_dir, self.service.ctx, self.settings.content.max_file_bytes
+        )
+        self.summary = await self.service.reconcile(loaded, announce_existing=self.announce_existing)
+        self.scheduler.resume()
+        self.outbox.start()
+        if self.watch:
+            self._tasks.append(asyncio.create_task(self.watcher.run(), name="watcher"))
+            await self.watcher.ready.wait()
+        self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
+        self.ready_after = time.perf_counter() - began
+        self.started.set()
+        return self.summary
+
+    async def _heartbeat(self) -> None:
+        """Records liveness; warns when the loop was blocked far longer than expected."""
+        loop = asyncio.get_running_loop()
+        expected = loop.time()
+        while True:
+            expected += 30.0
+            await asyncio.sleep(max(0.0, expected - loop.time()))
+            lag = loop.time() - expected
+            self.store.set_meta("heartbeat", self.clock().isoformat())
+            if lag > 10:
+                await self.reporter.report("stall", f"the service stalled for {lag:.0f}s")
+
+    async def stop(self, grace: float = 25.0) -> None:
+        self.watcher.stop()
+        self.scheduler.shutdown()
+        await self.outbox.stop(grace)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for publisher in self.publishers.values():
+            with contextlib.suppress(Exception):
+                await publisher.close()
+        self.store.close()
+
+    async def run_forever(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        mode = "dry run (console)" if self.settings.dry_run else "live"
+        log.info("ready in %.2fs: %s, %d channels, watching %s", self.ready_after or 0, mode,
+                 len(self.channels), self.service.content_dir)  # fmt: skip
+        try:
+            await stop.wait()
+        finally:
+            log.info("stopping")
+            await self.stop()

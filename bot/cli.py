@@ -1,0 +1,130 @@
+"""Command line: run, check, preview, publish, queue, status. Every command takes --config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .config import Settings, load_settings
+from .errors import BotError, ConfigError, ContentError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Association announcement bot")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="configuration file (default: $BOT_CONFIG or config/bot.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", parents=[common], help="run the service")
+    run.add_argument("--announce-existing", action="store_true", default=None,
+                     help="on a first start, announce the posts already there")  # fmt: skip
+    sub.add_parser("check", parents=[common], help="validate the configuration and every post")
+    preview = sub.add_parser("preview", parents=[common], help="render a post without sending")
+    preview.add_argument("path")
+    preview.add_argument("--platform", choices=["telegram", "discord"])
+    preview.add_argument("--json", action="store_true", help="print the exact API requests")
+    publish = sub.add_parser("publish", parents=[common], help="send a post now")
+    publish.add_argument("path")
+    publish.add_argument("--channel", action="append", help="only this channel (repeatable)")
+    sub.add_parser("queue", parents=[common], help="list scheduled jobs and queued deliveries")
+    sub.add_parser("status", parents=[common], help="deliveries and failures per channel")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        settings = load_settings(args.config)
+        handler = {
+            "run": _run, "check": _check, "preview": _preview, "publish": _publish,
+            "queue": _queue, "status": _status,
+        }[args.command]  # fmt: skip
+        return handler(settings, args, out)
+    except (ConfigError, ContentError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        return 1 if args.command != "run" else 2
+    except BotError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .app import App
+
+    async def go() -> None:
+        app = App(settings, console=out, announce_existing=args.announce_existing)
+        await app.run_forever()
+
+    asyncio.run(go())
+    return 0
+
+
+def _check(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .tools import check_all
+
+    problems, warnings, count = check_all(settings)
+    for line in warnings:
+        out.print(f"warning: {line}", markup=False)
+    for line in problems:
+        out.print(f"error: {line}", markup=False)
+    out.print(f"{count} posts checked, {len(problems)} problems, {len(warnings)} warnings", markup=False)
+    return 1 if problems else 0
+
+
+def _preview(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .tools import preview_document, print_preview
+
+    document = preview_document(settings, Path(args.path), args.platform)
+    if args.json:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_preview(document, out)
+    return 0
+
+
+def _publish(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .tools import publish_now
+
+    failures = asyncio.run(publish_now(settings, Path(args.path), args.channel, out))
+    return 1 if failures else 0
+
+
+def _queue(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .tools import queue_rows
+
+    table = Table("when (local)", "job", "what it sends", title="Scheduled")
+    for when, job, what in queue_rows(settings):
+        table.add_row(when, job, what)
+    out.print(table)
+    return 0
+
+
+def _status(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .store.repo import Store
+
+    store = Store(settings.database_url)
+    tz = settings.association.tz
+    table = Table("channel", "last delivery", "pending", "failed", "sent", "last error", title="Deliveries")
+    try:
+        for row in store.status():
+            last = row.last_sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.last_sent_at else "—"
+            table.add_row(row.channel, last, str(row.pending), str(row.failed), str(row.sent), row.last_error or "")
+        beat = store.get_meta("heartbeat")
+    finally:
+        store.close()
+    out.print(table)
+    if beat:
+        age = datetime.now(UTC) - datetime.fromisoformat(beat)
+        out.print(f"last heartbeat {beat} ({age.total_seconds():.0f}s ago)", markup=False)
+    return 0

@@ -1,0 +1,162 @@
+"""Discord publisher: bot channels over REST and webhooks, through discord.py."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import aiohttp
+import discord
+from discord.http import Route
+
+from ..domain import Channel
+from ..errors import DeliveryError
+from ..format.model import Request
+
+_WEBHOOK = re.compile(r"/webhooks/(\d+)/([^/?#]+)")
+_MESSAGE = re.compile(r"/messages/(\d+)")
+
+
+def point_at(api_url: str) -> None:
+    """Aim discord.py (bot REST and webhooks) at `api_url`, e.g. a self-hosted proxy or a test."""
+    Route.BASE = api_url.rstrip("/")
+
+
+def parse_webhook_url(url: str) -> tuple[int, str]:
+    match = _WEBHOOK.search(url)
+    if not match:
+        raise DeliveryError("the webhook URL is not a Discord webhook URL", retryable=False)
+    return int(match.group(1)), match.group(2)
+
+
+def _embeds(params: dict[str, Any]) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(e) for e in params.get("embeds", [])]
+
+
+def _files(request: Request) -> list[discord.File]:
+    return [discord.File(u.path, filename=u.filename) for u in request.uploads]
+
+
+def _reference(params: dict[str, Any]) -> discord.MessageReference | None:
+    ref = params.get("message_reference")
+    if not ref:
+        return None
+    return discord.MessageReference(
+        message_id=int(ref["message_id"]), channel_id=int(ref["channel_id"]), fail_if_not_exists=False
+    )
+
+
+class DiscordPublisher:
+    """Sends through a logged-in `discord.Client` (REST only is enough) and webhooks."""
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client, token: str | None, webhook_urls: dict[str, str]):
+        self.client = client
+        self.token = token
+        self.webhook_urls = webhook_urls  # channel name -> URL (secret)
+        self._session: aiohttp.ClientSession | None = None
+        self._webhooks: dict[str, discord.Webhook] = {}
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession()
+        if self.token and not self.client.is_ready() and self.client.user is None:
+            try:
+                await self.client.login(self.token)
+            except discord.LoginFailure:
+                raise DeliveryError("Discord refused the bot token", retryable=False) from None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if not self.client.is_closed():
+            await self.client.close()
+
+    def _webhook(self, channel: Channel) -> discord.Webhook:
+        if channel.name not in self._webhooks:
+            url = self.webhook_urls.get(channel.name)
+            if not url:
+                raise DeliveryError(
+                    f"no webhook URL in ${channel.webhook_url_env} for {channel.name}",
+                    retryable=False,
+                )
+            wid, token = parse_webhook_url(url)
+            self._webhooks[channel.name] = discord.Webhook.partial(wid, token, session=self._session)  # type: ignore[arg-type]
+        return self._webhooks[channel.name]
+
+    async def send(self, channel: Channel, request: Request) -> list[str]:
+        try:
+            if channel.platform == "discord-webhook":
+                return await self._send_webhook(channel, request)
+            return await self._send_channel(channel, request)
+        except discord.RateLimited as exc:
+            raise DeliveryError(
+                "Discord rate limit", retryable=True, retry_after=exc.retry_after, platform="discord"
+            ) from None
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise DeliveryError(f"Discord: {exc.status} {exc.text}", retryable=False, platform="discord") from None
+        except discord.HTTPException as exc:
+            retryable = exc.status >= 500 or exc.status == 429
+            raise DeliveryError(f"Discord: {exc.status} {exc.text}", retryable=retryable, platform="discord") from None
+        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
+            raise DeliveryError(f"Discord network error: {type(exc).__name__}", retryable=True, platform="discord") from None
+        except OSError as exc:
+            raise DeliveryError(f"cannot read an upload: {exc}", retryable=False, platform="discord") from None
+
+    async def _send_channel(self, channel: Channel, request: Request) -> list[str]:
+        target = self.client.get_partial_messageable(int(channel.channel_id or 0))
+        p = request.params
+        none = discord.AllowedMentions.none()
+        if request.method == "POST":
+            message = await target.send(
+                content=p.get("content"), embeds=_embeds(p), files=_files(request),
+                nonce=p.get("nonce"), allowed_mentions=none, reference=_reference(p),  # type: ignore[arg-type]
+            )  # fmt: skip
+            return [str(message.id)]
+        match = _MESSAGE.search(request.path)
+        if not match:
+            raise DeliveryError(f"no message id in {request.path}", retryable=False)
+        partial = target.get_partial_message(int(match.group(1)))
+        if request.method == "PATCH":
+            await partial.edit(
+                content=p.get("content"), embeds=_embeds(p), attachments=_files(request),
+                allowed_mentions=none,
+            )  # fmt: skip
+        elif request.method == "DELETE":
+            try:
+                await partial.delete()
+            except discord.NotFound:
+                pass
+        return [match.group(1)]
+
+    async def _send_webhook(self, channel: Channel, request: Request) -> list[str]:
+        hook = self._webhook(channel)
+        p = request.params
+        none = discord.AllowedMentions.none()
+        if request.method == "POST":
+            message = await hook.send(
+                content=p.get("content") or discord.utils.MISSING, embeds=_embeds(p),
+                files=_files(request), allowed_mentions=none, wait=True,
+            )  # fmt: skip
+            return [str(message.id)]
+        match = _MESSAGE.search(request.path)
+        if not match:
+            raise DeliveryError(f"no message id in {request.path}", retryable=False)
+        mid = int(match.group(1))
+        if request.method == "PATCH":
+            await hook.edit_message(
+                mid, content=p.get("content"), embeds=_embeds(p), attachments=_files(request),
+                allowed_mentions=none,
+            )  # fmt: skip
+        elif request.method == "DELETE":
+            try:
+                await hook.delete_message(mid)
+            except discord.NotFound:
+                pass
+        return [str(mid)]
+
+
+def make_client() -> discord.Client:
+    """A client for REST sends; admin commands connect it to the gateway as well."""
+    return discord.Client(intents=discord.Intents.none())

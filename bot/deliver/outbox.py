@@ -1,0 +1,217 @@
+"""The persistent outbox: each delivery row is sent step by step, one worker per channel.
+
+A step's message ids are committed right after the platform answers, so after a crash only
+the one step in flight can be sent twice (Discord drops that resend through its nonce).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from ..config import DeliveryCfg
+from ..domain import Channel
+from ..errors import DeliveryError
+from ..format.model import Request
+from ..format.model_io import request_from_json
+from ..store.repo import Delivery, Store
+from .publisher import Publisher
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+Report = Callable[[str, str], Awaitable[None]]  # (kind, text)
+
+
+class Pacer(Protocol):
+    async def acquire(self, channel: Channel, request: Request) -> None: ...
+
+    def penalize(self, channel: Channel, seconds: float) -> None: ...
+
+
+class NoPacing:
+    async def acquire(self, channel: Channel, request: Request) -> None:
+        return None
+
+    def penalize(self, channel: Channel, seconds: float) -> None:
+        return None
+
+
+def role_of(kind: str) -> str:
+    return "post" if kind in ("publish", "edit", "retract", "resend") else "reminder"
+
+
+def backoff(attempt: int, cfg: DeliveryCfg, rng: random.Random) -> float:
+    """Exponential with full jitter in [0.5, 1.5] of the step, capped."""
+    return min(cfg.backoff_max, cfg.backoff_base * 2 ** max(0, attempt - 1)) * rng.uniform(0.5, 1.5)
+
+
+class Outbox:
+    def __init__(
+        self,
+        store: Store,
+        publishers: Mapping[str, Publisher],
+        channels: Mapping[str, Channel],
+        cfg: DeliveryCfg,
+        *,
+        clock: Clock,
+        pacer: Pacer | None = None,
+        report: Report | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.publishers = publishers
+        self.channels = channels
+        self.cfg = cfg
+        self.clock = clock
+        self.pacer = pacer or NoPacing()
+        self.report = report
+        self.rng = rng or random.Random()
+        self._wake = {name: asyncio.Event() for name in channels}
+        self._workers: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self._busy: set[str] = set()
+
+    # -- control ------------------------------------------------------------------------------
+    def publisher_for(self, channel: Channel) -> Publisher:
+        platform = "telegram" if channel.platform == "telegram" else "discord"
+        return self.publishers[platform]
+
+    def wake(self, channel: str | None = None) -> None:
+        for name, flag in self._wake.items():
+            if channel is None or name == channel:
+                flag.set()
+
+    def start(self) -> None:
+        resumed = self.store.reset_inflight()
+        if resumed:
+            log.info("resuming %d deliveries interrupted by the last stop", resumed)
+        self._stopping = False
+        self._workers = [
+            asyncio.create_task(self._worker(name), name=f"outbox:{name}") for name in self.channels
+        ]
+
+    async def stop(self, grace: float = 20.0) -> None:
+        """Let each worker finish the step it is on, then park the rest for the next start."""
+        self._stopping = True
+        self.wake()
+        if not self._workers:
+            return
+        _, pending = await asyncio.wait(self._workers, timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        self.store.reset_inflight()
+        self._workers = []
+
+    async def drain(self, timeout: float = 60.0) -> bool:
+        """Wait until nothing is due (used by one-shot commands and tests)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            pending = [
+                d for d in self.store.deliveries(state="pending") if d.channel in self.channels
+            ]
+            if not pending and not self._busy and not self.store.deliveries(state="sending"):
+                return True
+            self.wake()
+            await asyncio.sleep(0.02)
+        return False
+
+    # -- work ---------------------------------------------------------------------------------
+    async def _worker(self, name: str) -> None:
+        flag = self._wake[name]
+        while not self._stopping:
+            delivery = self.store.claim_next(name, self.clock())
+            if delivery is not None:
+                self._busy.add(name)
+                try:
+                    await self._process(delivery)
+                except Exception:  # a bug must not kill the worker: park the delivery
+                    log.exception("delivery %s to %s crashed", delivery.id, name)
+                    await self._retry(delivery, "internal error", None)
+                finally:
+                    self._busy.discard(name)
+                continue
+            flag.clear()
+            due = self.store.next_due(name)
+            wait = 30.0 if due is None else max(0.0, (due - self.clock()).total_seconds())
+            try:
+                await asyncio.wait_for(flag.wait(), timeout=min(wait, 30.0) + 0.001)
+            except TimeoutError:
+                pass
+
+    async def _process(self, delivery: Delivery) -> None:
+        channel = self.channels[delivery.channel]
+        publisher = self.publisher_for(channel)
+        sent_ids: dict[int, list[str]] = {}
+        if delivery.not_after is not None and self.clock() >= delivery.not_after:
+            self.store.finish(delivery.id, "cancelled", self.clock(), "the event has started")
+            log.info("dropped %s of %s: the event has started", delivery.kind, delivery.post_key)
+            return
+        for index in range(delivery.progress, len(delivery.requests)):
+            if self._stopping:  # parked as "sending"; stop() hands it back to the queue
+                return
+            data = delivery.requests[index]
+            request = self._resolve(request_from_json(data), sent_ids, delivery)
+            await self.pacer.acquire(channel, request)
+            try:
+                ids = await publisher.send(channel, request)
+            except DeliveryError as exc:
+                if exc.retry_after:
+                    self.pacer.penalize(channel, exc.retry_after)
+                if exc.retryable:
+                    await self._retry(delivery, str(exc), exc.retry_after)
+                else:
+                    await self._fail(delivery, str(exc))
+                return
+            slot = int(data.get("slot", index))
+            kept = data.get("keep_ids")
+            recorded = list(kept) if kept is not None else ids
+            if request.purpose == "delete":
+                self.store.mark_gone(delivery.post_key or "", delivery.channel, [slot])
+            else:
+                now = self.clock()
+                self.store.record_step(
+                    delivery, index, slot, request.method, recorded, role_of(delivery.kind), now
+                )
+            sent_ids[index] = recorded
+        self.store.finish(delivery.id, "sent", self.clock())
+
+    def _resolve(self, request: Request, sent: dict[int, list[str]], d: Delivery) -> Request:
+        if request.reply_to_step is None or request.reply_to_step not in sent:
+            return request
+        target = sent[request.reply_to_step][0]
+        params: dict[str, Any] = dict(request.params)
+        if request.platform == "telegram":
+            params["reply_parameters"] = {"message_id": int(target)}
+        return Request(
+            request.platform, request.method, params, request.path, request.uploads,
+            request.purpose, None,
+        )  # fmt: skip
+
+    async def _retry(self, delivery: Delivery, error: str, retry_after: float | None) -> None:
+        now = self.clock()
+        attempt = delivery.attempts + 1
+        if attempt >= self.cfg.max_attempts:
+            await self._fail(delivery, f"gave up after {attempt} attempts: {error}")
+            return
+        wait = backoff(attempt, self.cfg, self.rng)
+        if retry_after is not None:
+            wait = retry_after + self.rng.uniform(0.0, 0.1 * retry_after + 0.05)
+        self.store.retry_later(delivery.id, now + timedelta(seconds=wait), error, now)
+        log.warning(
+            "delivery %s to %s: %s; attempt %d, next in %.1fs",
+            delivery.id, delivery.channel, error, attempt, wait,
+        )  # fmt: skip
+
+    async def _fail(self, delivery: Delivery, error: str) -> None:
+        self.store.finish(delivery.id, "failed", self.clock(), error)
+        what = f"post {delivery.post_key}" if delivery.post_key else delivery.kind
+        text = f"Delivery of {what} to {delivery.channel} failed: {error}"
+        log.error(text)
+        if self.report is not None:
+            await self.report(f"failed:{delivery.channel}", text)

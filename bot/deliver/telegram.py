@@ -1,0 +1,146 @@
+"""Telegram publisher: request data → python-telegram-bot calls; PTB errors → DeliveryError."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta
+
+from telegram import (
+    Bot,
+    InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
+
+from ..domain import Channel
+from ..errors import DeliveryError
+from ..format.model import Request, Upload
+
+HARMLESS = ("message is not modified", "message to delete not found", "message to edit not found")
+
+
+def make_bot(token: str, api_url: str, timeout: float = 30.0) -> Bot:
+    request = HTTPXRequest(
+        connection_pool_size=16, read_timeout=timeout, write_timeout=timeout, connect_timeout=10
+    )
+    base_file = api_url.replace("/bot", "/file/bot") if api_url.endswith("/bot") else api_url
+    return Bot(token, base_url=api_url, base_file_url=base_file, request=request)
+
+
+def _file(ref: str, uploads: dict[str, Upload]) -> InputFile | str:
+    if ref.startswith("attach://") and (up := uploads.get(ref.removeprefix("attach://"))):
+        return InputFile(Path(up.path).read_bytes(), filename=up.filename, attach=True)
+    return ref
+
+
+def _common(params: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"chat_id": params["chat_id"]}
+    if "message_thread_id" in params:
+        out["message_thread_id"] = params["message_thread_id"]
+    if reply := params.get("reply_parameters"):
+        out["reply_parameters"] = ReplyParameters(
+            message_id=int(reply["message_id"]),
+            allow_sending_without_reply=reply.get("allow_sending_without_reply", True),
+        )
+    return out
+
+
+def _ids(result: Message | tuple[Message, ...] | bool) -> list[str]:
+    if isinstance(result, Message):
+        return [str(result.message_id)]
+    if isinstance(result, tuple):
+        return [str(m.message_id) for m in result]
+    return []
+
+
+class TelegramPublisher:
+    platform = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def start(self) -> None:
+        try:
+            await self.bot.initialize()
+        except InvalidToken:
+            raise DeliveryError("Telegram refused the bot token", retryable=False) from None
+        except NetworkError as exc:
+            raise DeliveryError(f"Telegram unreachable: {exc}", retryable=True) from None
+
+    async def close(self) -> None:
+        await self.bot.shutdown()
+
+    async def send(self, channel: Channel, request: Request) -> list[str]:
+        try:
+            return _ids(await self._call(request))
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            raise DeliveryError(
+                f"Telegram flood control: retry after {seconds:g}s",
+                retryable=True, retry_after=seconds, platform="telegram",
+            ) from None  # fmt: skip
+        except BadRequest as exc:
+            if any(h in exc.message.lower() for h in HARMLESS):
+                return []
+            raise DeliveryError(f"Telegram: {exc.message}", retryable=False, platform="telegram") from None
+        except (Forbidden, InvalidToken) as exc:
+            raise DeliveryError(f"Telegram: {exc.message}", retryable=False, platform="telegram") from None
+        except (TimedOut, NetworkError) as exc:
+            raise DeliveryError(f"Telegram network error: {exc.message}", retryable=True, platform="telegram") from None
+        except OSError as exc:
+            raise DeliveryError(f"cannot read an upload: {exc}", retryable=False, platform="telegram") from None
+
+    async def _call(self, request: Request) -> Message | tuple[Message, ...] | bool:
+        p = request.params
+        uploads = {u.field: u for u in request.uploads}
+        html = p.get("parse_mode")
+        no_preview = LinkPreviewOptions(is_disabled=True)
+        match request.method:
+            case "sendMessage":
+                return await self.bot.send_message(
+                    text=p["text"], parse_mode=html, link_preview_options=no_preview, **_common(p)
+                )
+            case "sendPhoto":
+                return await self.bot.send_photo(
+                    photo=_file(p["photo"], uploads), caption=p.get("caption"), parse_mode=html,
+                    **_common(p),
+                )  # fmt: skip
+            case "sendDocument":
+                return await self.bot.send_document(
+                    document=_file(p["document"], uploads), caption=p.get("caption"),
+                    parse_mode=html, **_common(p),
+                )  # fmt: skip
+            case "sendMediaGroup":
+                media = [
+                    (InputMediaPhoto if item["type"] == "photo" else InputMediaDocument)(
+                        media=_file(item["media"], uploads),
+                        caption=item.get("caption"),
+                        parse_mode=item.get("parse_mode"),
+                    )
+                    for item in p["media"]
+                ]
+                return await self.bot.send_media_group(media=media, **_common(p))
+            case "editMessageText":
+                return await self.bot.edit_message_text(
+                    text=p["text"], chat_id=p["chat_id"], message_id=int(p["message_id"]),
+                    parse_mode=html, link_preview_options=no_preview,
+                )  # fmt: skip
+            case "editMessageCaption":
+                return await self.bot.edit_message_caption(
+                    chat_id=p["chat_id"], message_id=int(p["message_id"]),
+                    caption=p.get("caption"), parse_mode=html,
+                )  # fmt: skip
+            case "deleteMessage":
+                return await self.bot.delete_message(
+                    chat_id=p["chat_id"], message_id=int(p["message_id"])
+                )
+        raise DeliveryError(f"unsupported Telegram method {request.method}", retryable=False)

@@ -1,0 +1,93 @@
+"""Reads post files from the content folder; one broken file never hides the others."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..domain import Post
+from ..errors import ContentError
+from .parse import ParseContext, parse_post
+
+POST_SUFFIXES = (".md", ".markdown")
+
+
+def is_post_file(path: Path, content_dir: Path) -> bool:
+    """Markdown files, ignoring hidden, temporary and backup files that editors leave."""
+    try:
+        rel = path.relative_to(content_dir)
+    except ValueError:
+        return False
+    name = rel.name
+    if any(part.startswith((".", "_")) for part in rel.parts):
+        return False
+    if name.endswith(("~", ".swp", ".swx", ".tmp", ".bak", ".part")) or name.startswith("#"):
+        return False
+    return name.lower().endswith(POST_SUFFIXES)
+
+
+def post_files(content_dir: Path) -> list[Path]:
+    if not content_dir.is_dir():
+        return []
+    found: list[Path] = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        base = Path(root)
+        found.extend(base / f for f in sorted(files) if is_post_file(base / f, content_dir))
+    return found
+
+
+def source_name(path: Path, content_dir: Path) -> str:
+    return path.relative_to(content_dir).as_posix()
+
+
+def load_file(path: Path, content_dir: Path, ctx: ParseContext, max_bytes: int) -> Post:
+    source = source_name(path, content_dir)
+    try:
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            raise ContentError(
+                source, f"the file is {stat.st_size:,} bytes; posts are limited to {max_bytes:,}"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(source, f"cannot read the file: {exc.strerror or exc}") from None
+    mtime = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
+    return parse_post(raw, source, mtime=mtime, ctx=ctx)
+
+
+@dataclass
+class LoadResult:
+    posts: list[Post] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def check_duplicates(posts: Iterable[Post]) -> LoadResult:
+    """Keep the first post of each key; later ones with the same slug are errors."""
+    result = LoadResult()
+    owners: dict[str, str] = {}
+    for post in posts:
+        if post.key in owners:
+            result.errors.append(
+                ContentError(post.source, f"slug {post.key!r} is already used by {owners[post.key]}")
+            )
+            continue
+        owners[post.key] = post.source
+        result.posts.append(post)
+    return result
+
+
+def load_all(content_dir: Path, ctx: ParseContext, max_bytes: int) -> LoadResult:
+    parsed: list[Post] = []
+    errors: list[ContentError] = []
+    for path in post_files(content_dir):
+        try:
+            parsed.append(load_file(path, content_dir, ctx, max_bytes))
+        except ContentError as exc:
+            errors.append(exc)
+    result = check_duplicates(parsed)
+    result.errors[:0] = errors
+    return result

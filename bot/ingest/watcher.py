@@ -1,0 +1,51 @@
+"""File-system events on the content folder → debounced batches of changed and removed files."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from watchfiles import Change, awatch
+
+from .loader import is_post_file
+
+log = logging.getLogger(__name__)
+OnBatch = Callable[[set[Path], set[Path]], Awaitable[object]]
+
+
+class ContentWatcher:
+    """Editors save in steps (temp file, rename, touch): events are gathered for `debounce_ms`."""
+
+    def __init__(self, content_dir: Path, on_batch: OnBatch, *, debounce_ms: int = 300) -> None:
+        self.content_dir = content_dir.resolve()
+        self.on_batch = on_batch
+        self.debounce_ms = debounce_ms
+        self._stop = asyncio.Event()
+        self.ready = asyncio.Event()
+
+    def _filter(self, change: Change, path: str) -> bool:
+        return is_post_file(Path(path), self.content_dir)
+
+    async def run(self) -> None:
+        self.content_dir.mkdir(parents=True, exist_ok=True)
+        self.ready.set()
+        async for changes in awatch(
+            self.content_dir,
+            watch_filter=self._filter,
+            debounce=self.debounce_ms,
+            step=20,
+            stop_event=self._stop,
+            recursive=True,
+            force_polling=None,
+        ):
+            changed = {Path(p) for c, p in changes if c != Change.deleted}
+            removed = {Path(p) for c, p in changes if c == Change.deleted}
+            try:
+                await self.on_batch(changed - removed | {p for p in changed & removed if p.exists()}, removed)
+            except Exception:  # one bad batch must not stop the watching
+                log.exception("handling content changes failed")
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,68 @@
+"""An iCalendar (.ics) file for an event post, so members can add it to their calendar."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from bot.domain import Post
+
+DEFAULT_DURATION = timedelta(hours=2)
+_SKIPPED = re.compile(r"^\s*(#|!\[[^\]]*\]\([^)]*\)\s*$|<!--|---|\*\*\*|___)")
+
+
+def event_uid(post: Post, prodid: str) -> str:
+    """Stable across edits, moves and restarts: derived from the post key and the producer."""
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, f'{prodid}/{post.key}')}@announce-bot"
+
+
+def first_paragraph(markdown: str) -> str | None:
+    """The first paragraph of prose, its lines joined; headings, images and rules are skipped."""
+    for block in re.split(r"\n\s*\n", markdown):
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if lines and not _SKIPPED.match(lines[0]):
+            return " ".join(lines)
+    return None
+
+
+def event_ics(post: Post, *, tz: ZoneInfo, url: str | None, prodid: str, now: datetime) -> bytes:
+    """A VCALENDAR with one VEVENT for the post's event, as UTF-8 bytes.
+
+    Times are given in the association's zone (with its VTIMEZONE); an event without an end
+    lasts two hours; ``url`` (else the event's own link) becomes the URL property.
+    """
+    event = post.event
+    if event is None:
+        raise ValueError(f"{post.source}: no event to export")
+    start = event.start.astimezone(tz)
+    end = event.end.astimezone(tz) if event.end else None
+    if end is None or end.timestamp() <= start.timestamp():
+        end = (start.astimezone(UTC) + DEFAULT_DURATION).astimezone(tz)
+
+    calendar = Calendar()
+    calendar.add("prodid", prodid)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+
+    vevent = Event()
+    vevent.add("uid", event_uid(post, prodid))
+    vevent.add("dtstamp", now.astimezone(UTC))
+    vevent.add("dtstart", start)
+    vevent.add("dtend", end)
+    vevent.add("summary", post.title)
+    if event.location:
+        vevent.add("location", event.location)
+    link = url or event.url
+    if link:
+        vevent.add("url", link)
+    description = post.abstract or first_paragraph(post.body)
+    if description:
+        vevent.add("description", description)
+    calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

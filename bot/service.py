@@ -1,0 +1,340 @@
+"""Use-cases shared by the watcher, the scheduler, the CLI and the admin commands."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from .config import Settings
+from .deliver.edits import plan_edit, plan_retract
+from .deliver.outbox import Outbox
+from .domain import Channel, Post
+from .errors import ContentError
+from .format.model import Request
+from .format.layout import FormatOptions
+from .format.model_io import request_to_json
+from .notices import notice_requests, recurring_post, reminder_post
+from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
+from .ingest.parse import ParseContext
+from .render import Renderer, channels_for
+from .report import Reporter
+from .schedule.plan import JobSpec
+from .store.repo import Store
+
+log = logging.getLogger(__name__)
+
+
+class Planner(Protocol):
+    """What the service needs from the scheduler."""
+
+    def sync_post(
+        self, post: Post, *, published: bool, offsets: Sequence[str], sent: Collection[str] = ()
+    ) -> Any: ...
+
+    def remove_post(self, key: str) -> None: ...
+
+
+class NoPlanner:
+    def sync_post(
+        self, post: Post, *, published: bool, offsets: Sequence[str], sent: Collection[str] = ()
+    ) -> None:
+        return None
+
+    def remove_post(self, key: str) -> None:
+        return None
+
+
+@dataclass
+class Summary:
+    new: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    scheduled: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def fingerprint(requests: Sequence[Request]) -> str:
+    blob = json.dumps([request_to_json(r) for r in requests], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+class Service:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        outbox: Outbox,
+        reporter: Reporter,
+        *,
+        clock: Callable[[], datetime],
+        planner: Planner | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.outbox = outbox
+        self.reporter = reporter
+        self.clock = clock
+        self.planner: Planner = planner or NoPlanner()
+        self.renderer = Renderer(settings)
+        self.channels = settings.channel_list()
+        self.content_dir = Path(settings.content.dir).resolve()
+        self.ctx = ParseContext(settings.association.tz, settings.content.publish_hour)
+        self.posts: dict[str, Post] = {}
+
+    # -- ingest -------------------------------------------------------------------------------
+    async def reconcile(self, loaded: LoadResult, *, announce_existing: bool | None = None) -> Summary:
+        """Start-up: compare the content folder with the state and act on the differences."""
+        summary = Summary()
+        first = self.store.get_meta("indexed_at") is None
+        announce = self.settings.content.announce_existing if announce_existing is None else announce_existing
+        for error in loaded.errors:
+            await self._report_content(error, summary)
+        broken = {e.source for e in loaded.errors}
+        await self._detect_renames(loaded.posts, broken, summary)
+        for post in loaded.posts:
+            await self.apply(post, summary, archive=first and not announce)
+        seen = {p.key for p in loaded.posts}
+        for key, state in self.store.posts().items():
+            if key not in seen and state.state != "removed" and state.source not in broken:
+                await self.remove(key, summary)
+        if first:
+            self.store.set_meta("indexed_at", self.clock().isoformat())
+        self.outbox.wake()
+        return summary
+
+    async def files_changed(self, changed: Iterable[Path], removed: Iterable[Path]) -> Summary:
+        """A debounced batch of file-system events."""
+        summary = Summary()
+        parsed: list[Post] = []
+        max_bytes = self.settings.content.max_file_bytes
+        for path in sorted(set(changed)):
+            if not path.is_file() or not is_post_file(path, self.content_dir):
+                continue
+            try:
+                parsed.append(load_file(path, self.content_dir, self.ctx, max_bytes))
+            except ContentError as exc:
+                await self._report_content(exc, summary)
+        others = [p for p in self.posts.values() if p.source not in {q.source for q in parsed}]
+        checked = check_duplicates([*others, *parsed])
+        fresh = [p for p in checked.posts if p in parsed]
+        for error in checked.errors:
+            await self._report_content(error, summary)
+        gone = {source_name(p, self.content_dir) for p in removed if not p.exists()}
+        await self._detect_renames(fresh, set(), summary, gone=gone)
+        for post in fresh:
+            await self.apply(post, summary, archive=False)
+        for key, post in list(self.posts.items()):
+            if post.source in gone:
+                await self.remove(key, summary)
+        self.outbox.wake()
+        return summary
+
+    async def _detect_renames(
+        self, posts: Sequence[Post], broken: set[str], summary: Summary, gone: set[str] | None = None
+    ) -> None:
+        known = self.store.posts()
+        present = {p.key for p in posts} | {k for k, p in self.posts.items() if p.source not in (gone or set())}
+        for post in posts:
+            if post.key in known:
+                continue
+            for key, state in known.items():
+                moved = state.source in gone if gone is not None else key not in present
+                if state.digest == post.digest and state.state != "removed" and moved:
+                    self.store.rename_post(key, post.key, post.source, self.clock())
+                    self.planner.remove_post(key)
+                    self.posts.pop(key, None)
+                    summary.renamed.append(f"{state.source} → {post.source}")
+                    break
+
+    async def apply(self, post: Post, summary: Summary, *, archive: bool) -> None:
+        """Bring the state, the schedule and the channels in line with one post."""
+        now = self.clock()
+        state = self.store.post(post.key)
+        self.posts[post.key] = post
+        for warning in post.warnings:
+            log.info("%s: %s", post.source, warning)
+        if state is None or state.state == "removed":
+            summary.new.append(post.key)
+            if archive:
+                self.store.save_post(post, "archived", now)
+                summary.archived.append(post.key)
+            elif post.due_at > now:
+                self.store.save_post(post, "scheduled", now)
+                self._plan(post, published=False)
+                summary.scheduled.append(post.key)
+            else:
+                saved = self.store.save_post(post, "published", now)
+                await self.publish(post, version=saved.version)
+                self._plan(post, published=True)
+                summary.published.append(post.key)
+            return
+        changed = state.digest != post.digest
+        if state.state == "archived":
+            if changed:
+                self.store.save_post(post, "archived", now)
+        elif state.state == "scheduled":
+            if post.due_at <= now:
+                saved = self.store.save_post(post, "published", now)
+                await self.publish(post, version=saved.version)
+                summary.published.append(post.key)
+                self._plan(post, published=True)
+            else:
+                self.store.save_post(post, "scheduled", now)
+                self._plan(post, published=False)
+                summary.scheduled.append(post.key) if changed else None
+        elif changed:
+            saved = self.store.save_post(post, "published", now)
+            await self.update(post, version=saved.version)
+            self._plan(post, published=True)
+            summary.edited.append(post.key)
+        else:
+            self._plan(post, published=True)
+
+    def _plan(self, post: Post, *, published: bool) -> None:
+        sent: set[str] = set()
+        if post.event is not None:
+            sent = self.store.reminders_sent(post.key, post.event.start.isoformat())
+        self.planner.sync_post(
+            post, published=published, offsets=self.settings.reminders.offsets, sent=sent
+        )
+
+    async def remove(self, key: str, summary: Summary) -> None:
+        now = self.clock()
+        self.store.set_post_state(key, "removed", now)
+        self.store.cancel(post_key=key)
+        self.planner.remove_post(key)
+        self.posts.pop(key, None)
+        summary.removed.append(key)
+        if self.settings.content.retract_removed:
+            for channel in self.channels:
+                old = self.store.sent(key, channel.name)
+                if old:
+                    self.store.enqueue(
+                        f"{key}:{channel.name}:retract:{now.isoformat()}", post_key=key,
+                        channel=channel.name, kind="retract", requests=plan_retract(channel, old), now=now,
+                    )  # fmt: skip
+
+    # -- sending ------------------------------------------------------------------------------
+    async def publish(
+        self, post: Post, *, version: int = 1, only: Sequence[str] | None = None, kind: str = "publish"
+    ) -> list[int]:
+        """Queue the post for its channels (or `only` those named). Returns the delivery ids."""
+        prepared = self.renderer.prepare(post)
+        if prepared.problems:
+            await self.reporter.report(
+                f"media:{post.source}", f"{post.source}: " + "; ".join(prepared.problems)
+            )
+        ids: list[int] = []
+        now = self.clock()
+        for channel in self._targets(post, only):
+            rendering = self.renderer.render(prepared, channel)
+            requests = [request_to_json(r) for r in rendering.requests]
+            stamp = now.isoformat() if kind == "resend" else f"v{version}"
+            delivery = self.store.enqueue(
+                f"{post.key}:{channel.name}:{kind}:{stamp}", post_key=post.key,
+                channel=channel.name, kind=kind, requests=requests, now=now,
+                fingerprint=fingerprint(rendering.requests),
+            )  # fmt: skip
+            if delivery is not None:
+                ids.append(delivery)
+        self.outbox.wake()
+        return ids
+
+    async def update(self, post: Post, *, version: int) -> None:
+        """A published post changed: edit what was sent, send what was not yet."""
+        prepared = self.renderer.prepare(post)
+        now = self.clock()
+        for channel in self._targets(post, None):
+            rendering = self.renderer.render(prepared, channel)
+            fp = fingerprint(rendering.requests)
+            if self.store.last_fingerprint(post.key, channel.name) == fp:
+                continue
+            old = self.store.sent(post.key, channel.name)
+            self.store.cancel(post_key=post.key, channel=channel.name, kinds=("publish", "edit"))
+            if old:
+                requests = plan_edit(channel, rendering.requests, old)
+                kind = "edit"
+            else:
+                requests = [request_to_json(r) for r in rendering.requests]
+                kind = "publish"
+            self.store.enqueue(
+                f"{post.key}:{channel.name}:{kind}:v{version}", post_key=post.key,
+                channel=channel.name, kind=kind, requests=requests, now=now, fingerprint=fp,
+            )  # fmt: skip
+        self.outbox.wake()
+
+    # -- scheduled work -----------------------------------------------------------------------
+    async def on_due(self, job: JobSpec) -> None:
+        """The scheduler says a job is due."""
+        if job.kind == "publish" and job.post_key in self.posts:
+            await self.apply(self.posts[job.post_key], Summary(), archive=False)
+        elif job.kind == "remind" and job.post_key and job.offset:
+            await self.remind(job.post_key, job.offset)
+        elif job.kind == "recurring" and job.name:
+            await self.recurring(job.name)
+        else:
+            log.info("job %s has nothing left to do", job.id)
+
+    @property
+    def options(self) -> FormatOptions:
+        return self.renderer.options
+
+    async def remind(self, key: str, offset: str) -> list[int]:
+        post = self.posts.get(key)
+        now = self.clock()
+        if post is None or post.event is None or now >= post.event.start:
+            log.info("reminder %s of %s skipped: no upcoming event", offset, key)
+            return []
+        notice = reminder_post(post, self.options, now)
+        ids: list[int] = []
+        for channel in self._targets(post, None):
+            requests = notice_requests(self.renderer, notice, channel, self.store.sent(key, channel.name))
+            delivery = self.store.enqueue(
+                f"{key}:{channel.name}:remind:{offset}:{post.event.start.isoformat()}",
+                post_key=key, channel=channel.name, kind=f"remind:{offset}", requests=requests,
+                now=now, not_after=post.event.start,
+            )  # fmt: skip
+            if delivery is not None:
+                ids.append(delivery)
+        self.outbox.wake()
+        return ids
+
+    async def recurring(self, name: str) -> list[int]:
+        found = [r for r in self.settings.reminders.recurring if r.name == name]
+        if not found:
+            log.info("recurring reminder %s is no longer configured", name)
+            return []
+        rec, now = found[0], self.clock()
+        notice = recurring_post(rec.name, rec.text, self.options, now)
+        wanted = set(rec.channels) if rec.channels is not None else None
+        ids: list[int] = []
+        for channel in self.channels:
+            if wanted is not None and channel.name not in wanted:
+                continue
+            requests = notice_requests(self.renderer, notice, channel, [])
+            delivery = self.store.enqueue(
+                f"recurring:{name}:{channel.name}:{now.strftime('%Y-%m-%dT%H:%M')}", post_key=None,
+                channel=channel.name, kind=f"recurring:{name}", requests=requests, now=now,
+            )  # fmt: skip
+            if delivery is not None:
+                ids.append(delivery)
+        self.outbox.wake()
+        return ids
+
+    def _targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
+        if only:
+            return [c for c in self.channels if c.name in set(only)]
+        return channels_for(post, self.channels)
+
+    async def _report_content(self, error: ContentError, summary: Summary) -> None:
+        summary.errors.append(str(error))
+        await self.reporter.report(f"content:{error.source}", f"Skipped {error.source}: {error.reason}")
