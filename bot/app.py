@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -27,6 +28,9 @@ from .report import Redactor, Reporter, Sender
 from .schedule.scheduler import Scheduler
 from .service import Service, Summary
 from .store.repo import Store
+
+if TYPE_CHECKING:
+    from .admin.runtime import AdminHandle
 
 log = logging.getLogger("bot")
 
@@ -49,7 +53,7 @@ def setup_logging(settings: Settings, level: int = logging.INFO) -> Redactor:
     for handler in root.handlers:
         if redactor not in handler.filters:
             handler.addFilter(redactor)
-    for noisy in ("httpx", "httpcore", "apscheduler.executors", "discord.http"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "discord.http"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for chatty in ("discord.client", "discord.state"):  # voice and intents notices
         logging.getLogger(chatty).setLevel(logging.ERROR)
@@ -91,13 +95,18 @@ class App:
         console: Console | None = None,
         announce_existing: bool | None = None,
         watch: bool = True,
+        with_admin: bool = True,
     ) -> None:
         self.settings = settings
         tz = settings.association.tz
         self.clock = clock or (lambda: datetime.now(tz))
         self.redactor = setup_logging(settings)
+        # a dry run sends nothing and keeps its own state: its first start shows the archive
+        if announce_existing is None and settings.dry_run:
+            announce_existing = True
         self.announce_existing = announce_existing
         self.watch = watch
+        self.with_admin = with_admin
         self.store = Store(settings.database_url)
         self.publishers = build_publishers(settings, console)
         self.channels = {c.name: c for c in settings.channel_list()}
@@ -116,6 +125,7 @@ class App:
             Path(settings.content.dir), self.service.files_changed, debounce_ms=settings.content.debounce_ms
         )
         self._tasks: list[asyncio.Task[object]] = []
+        self.admin: AdminHandle | None = None
         self.started = asyncio.Event()
         self.summary: Summary | None = None
         self.ready_after: float | None = None
@@ -165,6 +175,10 @@ class App:
         self.summary = await self.service.reconcile(loaded, announce_existing=self.announce_existing)
         self.scheduler.resume()
         self.outbox.start()
+        if self.with_admin and not self.settings.dry_run:
+            from .admin.runtime import start_admin
+
+            self.admin = await start_admin(self)
         if self.watch:
             self._tasks.append(asyncio.create_task(self.watcher.run(), name="watcher"))
             await self.watcher.ready.wait()
@@ -187,6 +201,9 @@ class App:
 
     async def stop(self, grace: float = 25.0) -> None:
         self.watcher.stop()
+        if self.admin is not None:
+            with contextlib.suppress(Exception):
+                await self.admin.stop()
         self.scheduler.shutdown()
         await self.outbox.stop(grace)
         for task in self._tasks:

@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    out = Console(highlight=False, soft_wrap=True)
+    out = Console(highlight=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         settings = load_settings(args.config)

@@ -1,0 +1,1 @@
+"""Admin slash commands on Telegram and Discord, as thin handlers over one shared service."""

@@ -51,7 +51,7 @@ class ConsolePublisher:
 
     def __init__(self, platform: str, console: Console | None = None) -> None:
         self.platform = platform
-        self.console = console or Console(highlight=False, soft_wrap=True)
+        self.console = console or Console(highlight=False)
         self._ids = itertools.count(1)
         self.sent: list[tuple[str, Request]] = []
 
