@@ -122,8 +122,9 @@ class App:
             settings, self.store, self.outbox, self.reporter, clock=self.clock, planner=self.scheduler
         )
         self.watcher = ContentWatcher(
-            Path(settings.content.dir), self.service.files_changed, debounce_ms=settings.content.debounce_ms
+            Path(settings.content.dir), self._on_files, debounce_ms=settings.content.debounce_ms
         )
+        self._reconciled = asyncio.Event()
         self._tasks: list[asyncio.Task[object]] = []
         self.admin: AdminHandle | None = None
         self.started = asyncio.Event()
@@ -155,6 +156,10 @@ class App:
 
         return send
 
+    async def _on_files(self, changed: set[Path], removed: set[Path]) -> None:
+        await self._reconciled.wait()  # events seen during start-up wait for the reconcile
+        await self.service.files_changed(changed, removed)
+
     async def _on_due(self, job: object) -> None:
         await self.service.on_due(job)  # type: ignore[arg-type]
 
@@ -169,19 +174,20 @@ class App:
                 log.warning("%s is not reachable yet (%s); deliveries will retry", name, exc)
         self.scheduler.start(paused=True)
         self.scheduler.sync_recurring(self.settings.reminders.recurring)
+        if self.watch:  # watch first, so nothing written during the reconcile is missed
+            self._tasks.append(asyncio.create_task(self.watcher.run(), name="watcher"))
+            await self.watcher.ready.wait()
         loaded = await asyncio.to_thread(
             load_all, self.service.content_dir, self.service.ctx, self.settings.content.max_file_bytes
         )
         self.summary = await self.service.reconcile(loaded, announce_existing=self.announce_existing)
+        self._reconciled.set()
         self.scheduler.resume()
         self.outbox.start()
         if self.with_admin and not self.settings.dry_run:
             from .admin.runtime import start_admin
 
             self.admin = await start_admin(self)
-        if self.watch:
-            self._tasks.append(asyncio.create_task(self.watcher.run(), name="watcher"))
-            await self.watcher.ready.wait()
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
         self.ready_after = time.perf_counter() - began
         self.started.set()

@@ -30,22 +30,36 @@ class ContentWatcher:
 
     async def run(self) -> None:
         self.content_dir.mkdir(parents=True, exist_ok=True)
-        self.ready.set()
-        async for changes in awatch(
+        changes = awatch(
             self.content_dir,
             watch_filter=self._filter,
             debounce=self.debounce_ms,
             step=20,
             stop_event=self._stop,
             recursive=True,
-            force_polling=None,
-        ):
-            changed = {Path(p) for c, p in changes if c != Change.deleted}
-            removed = {Path(p) for c, p in changes if c == Change.deleted}
+        )
+        # the first step creates the OS watch before it waits: once it has run, nothing is missed
+        first = asyncio.ensure_future(anext(changes))
+        await asyncio.sleep(0)
+        self.ready.set()
+        try:
+            batch = await first
+        except StopAsyncIteration:
+            return
+        while True:
+            await self._handle(batch)
             try:
-                await self.on_batch(changed - removed | {p for p in changed & removed if p.exists()}, removed)
-            except Exception:  # one bad batch must not stop the watching
-                log.exception("handling content changes failed")
+                batch = await anext(changes)
+            except StopAsyncIteration:
+                return
+
+    async def _handle(self, batch: set[tuple[Change, str]]) -> None:
+        changed = {Path(p) for c, p in batch if c != Change.deleted}
+        removed = {Path(p) for c, p in batch if c == Change.deleted}
+        try:
+            await self.on_batch({p for p in changed if p.exists()}, removed)
+        except Exception:  # one bad batch must not stop the watching
+            log.exception("handling content changes failed")
 
     def stop(self) -> None:
         self._stop.set()

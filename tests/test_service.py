@@ -1,0 +1,129 @@
+"""The running service on loopback fakes: new files, edits, restarts, first starts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.app import App
+from tests.conftest import DC_CHANNEL, TG_CHAT
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import wait_for, write_post
+
+
+def tg_texts(tg: FakeTelegram) -> list[str]:
+    return [m.text for m in tg.messages_in(TG_CHAT) if not m.deleted]
+
+
+def dc_bodies(dc: FakeDiscord) -> list[str]:
+    out = []
+    for m in dc.messages.get(DC_CHANNEL, []):
+        out.append(" ".join(e.get("title", "") + " " + e.get("description", "") for e in m["embeds"]))
+    return out
+
+
+async def started(settings: Any, **kwargs: Any) -> App:
+    app = App(settings, with_admin=False, **kwargs)
+    await app.start()
+    return app
+
+
+async def test_first_start_records_the_archive_silently(make_settings, tg, dc) -> None:
+    app = await started(make_settings(tg=tg, dc=dc))
+    try:
+        assert sorted(app.summary.archived) == sorted(app.summary.new) and len(app.summary.new) == 2
+        await asyncio.sleep(0.3)
+        assert not tg.messages_in(TG_CHAT) and not dc.messages.get(DC_CHANNEL)
+    finally:
+        await app.stop()
+
+
+async def test_new_file_goes_everywhere_then_edit_edits_in_place(site: Path, make_settings, tg, dc) -> None:
+    settings = make_settings(tg=tg, dc=dc)
+    app = await started(settings)
+    try:
+        post = write_post(site / "content/news/general-assembly.md", "General assembly", "All members are invited.")
+        await wait_for(lambda: any("All members are invited." in t for t in tg_texts(tg)))
+        await wait_for(lambda: len(dc.messages.get(DC_CHANNEL, [])) == 2)  # bot channel + webhook
+        first_ids = [m.message_id for m in tg.messages_in(TG_CHAT)]
+
+        write_post(post, "General assembly", "All members are invited. Room 201.")
+        await wait_for(lambda: any("Room 201" in t for t in tg_texts(tg)))
+        await wait_for(lambda: all("Room 201" in b for b in dc_bodies(dc)))
+        assert [m.message_id for m in tg.messages_in(TG_CHAT)] == first_ids  # edited, not re-sent
+        assert tg.messages_in(TG_CHAT)[0].edit_count == 1
+        assert len(dc.messages[DC_CHANNEL]) == 2
+    finally:
+        await app.stop()
+
+
+async def test_restart_resends_nothing(site: Path, make_settings, tg, dc) -> None:
+    settings = make_settings(tg=tg, dc=dc)
+    app = await started(settings)
+    write_post(site / "content/news/a.md", "Picnic", "Sunday at the park.")
+    await wait_for(lambda: len(dc.messages.get(DC_CHANNEL, [])) == 2 and tg_texts(tg))
+    await app.stop()
+    sent_before = (len(tg.calls_to("sendMessage")), len(dc.calls))
+
+    app = await started(settings)
+    try:
+        assert app.summary.published == [] and app.summary.new == []
+        await asyncio.sleep(0.5)
+        assert len(tg.calls_to("sendMessage")) == sent_before[0]
+        assert not [c for c in dc.calls[sent_before[1] :] if c.method == "POST"]
+    finally:
+        await app.stop()
+
+
+async def test_new_post_while_down_goes_out_at_start(site: Path, make_settings, tg, dc) -> None:
+    settings = make_settings(tg=tg, dc=dc)
+    app = await started(settings)
+    await app.stop()
+    write_post(site / "content/news/while-down.md", "Written while down", "Still announced.")
+    app = await started(settings)
+    try:
+        assert app.summary.published == ["while-down"]
+        await wait_for(lambda: any("Still announced." in t for t in tg_texts(tg)))
+    finally:
+        await app.stop()
+
+
+async def test_removed_post_cancels_nothing_sent_unless_asked(site: Path, make_settings, tg, dc) -> None:
+    settings = make_settings(tg=tg, dc=dc, content={"retract_removed": True})
+    app = await started(settings)
+    try:
+        post = write_post(site / "content/news/typo.md", "Wrong post", "Posted by mistake.")
+        await wait_for(lambda: tg_texts(tg) and len(dc.messages.get(DC_CHANNEL, [])) == 2)
+        post.unlink()
+        await wait_for(lambda: not tg_texts(tg))
+        await wait_for(lambda: not dc.messages.get(DC_CHANNEL))
+    finally:
+        await app.stop()
+
+
+async def test_renamed_file_is_not_a_new_post(site: Path, make_settings, tg, dc) -> None:
+    settings = make_settings(tg=tg, dc=dc)
+    app = await started(settings)
+    try:
+        post = write_post(site / "content/news/old-name.md", "Concert", "Friday night.", extra="slug: concert\n")
+        await wait_for(lambda: tg_texts(tg))
+        post.rename(post.with_name("new-name.md"))
+        await asyncio.sleep(0.6)
+        assert len(tg_texts(tg)) == 1
+    finally:
+        await app.stop()
+
+
+async def test_future_post_waits_for_its_time(site: Path, make_settings, tg, dc) -> None:
+    settings = make_settings(tg=tg, dc=dc)
+    app = await started(settings)
+    try:
+        soon = datetime.now(settings.association.tz).replace(microsecond=0)
+        when = soon.isoformat()
+        write_post(site / "content/news/later.md", "Later", "Not yet.", extra=f"publish_at: '{when}'\n")
+        await wait_for(lambda: any("Not yet." in t for t in tg_texts(tg)), timeout=15)
+    finally:
+        await app.stop()
