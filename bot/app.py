@@ -111,12 +111,13 @@ class App:
         self.publishers = build_publishers(settings, console)
         self.channels = {c.name: c for c in settings.channel_list()}
         self.reporter = Reporter(
-            self._admin_senders(), interval=settings.delivery.report_interval, redactor=self.redactor
+            [], interval=settings.delivery.report_interval, redactor=self.redactor
         )
         self.outbox = Outbox(
             self.store, self.publishers, self.channels, settings.delivery,
             clock=self.clock, pacer=Pacer(), report=self.reporter.report,
         )  # fmt: skip
+        self.reporter.senders = self._admin_senders()
         self.scheduler = Scheduler(settings.database_url, tz=tz, on_due=self._on_due, clock=self.clock)
         self.service = Service(
             settings, self.store, self.outbox, self.reporter, clock=self.clock, planner=self.scheduler
@@ -152,6 +153,7 @@ class App:
 
                 payload = {"content": text[:1990], "allowed_mentions": {"parse": []}}
                 request = Request("discord", "POST", payload, path=f"/channels/{channel.channel_id}/messages")
+            await self.outbox.pacer.acquire(channel, request)
             await publisher.send(channel, request)
 
         return send
@@ -212,6 +214,8 @@ class App:
                 await self.admin.stop()
         self.scheduler.shutdown()
         await self.outbox.stop(grace)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.reporter.close(), timeout=5)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -230,9 +230,10 @@ class Service:
         """Queue the post for its channels (or `only` those named). Returns the delivery ids."""
         prepared = self.renderer.prepare(post)
         if prepared.problems:
-            await self.reporter.report(
-                f"media:{post.source}", f"{post.source}: " + "; ".join(prepared.problems)
-            )
+            shown = list(prepared.problems[:3])
+            if len(prepared.problems) > 3:
+                shown.append(f"and {len(prepared.problems) - 3} more image problems")
+            await self.reporter.report(f"media:{post.source}", f"{post.source}: " + "; ".join(shown))
         ids: list[int] = []
         now = self.clock()
         for channel in self._targets(post, only):

@@ -29,14 +29,15 @@ def is_post_file(path: Path, content_dir: Path) -> bool:
     return name.lower().endswith(POST_SUFFIXES)
 
 
-def post_files(content_dir: Path) -> list[Path]:
-    if not content_dir.is_dir():
+def post_files(folder: Path) -> list[Path]:
+    """Every post file under `folder`, in a stable order."""
+    if not folder.is_dir():
         return []
     found: list[Path] = []
-    for root, dirs, files in os.walk(content_dir):
+    for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         base = Path(root)
-        found.extend(base / f for f in sorted(files) if is_post_file(base / f, content_dir))
+        found.extend(base / f for f in sorted(files) if is_post_file(base / f, folder))
     return found
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
-from .loader import is_post_file
+from .loader import is_post_file, post_files
 
 log = logging.getLogger(__name__)
 OnBatch = Callable[[set[Path], set[Path]], Awaitable[object]]
@@ -26,7 +26,10 @@ class ContentWatcher:
         self.ready = asyncio.Event()
 
     def _filter(self, change: Change, path: str) -> bool:
-        return is_post_file(Path(path), self.content_dir)
+        candidate = Path(path)
+        if change == Change.added and candidate.is_dir():
+            return not candidate.name.startswith((".", "_"))
+        return is_post_file(candidate, self.content_dir)
 
     async def run(self) -> None:
         self.content_dir.mkdir(parents=True, exist_ok=True)
@@ -55,6 +58,10 @@ class ContentWatcher:
 
     async def _handle(self, batch: set[tuple[Change, str]]) -> None:
         changed = {Path(p) for c, p in batch if c != Change.deleted}
+        for folder in [p for p in changed if p.is_dir()]:
+            # files written into a new folder before its watch existed raise no event of their own
+            changed.discard(folder)
+            changed.update(post_files(folder))
         removed = {Path(p) for c, p in batch if c == Change.deleted}
         try:
             await self.on_batch({p for p in changed if p.exists()}, removed)
