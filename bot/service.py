@@ -25,7 +25,7 @@ from .ingest.parse import ParseContext
 from .render import Renderer, channels_for
 from .report import Reporter
 from .schedule.plan import JobSpec
-from .store.repo import Store
+from .store.repo import PostState, Store
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +99,20 @@ class Service:
         for error in loaded.errors:
             await self._report_content(error, summary)
         broken = {e.source for e in loaded.errors}
-        await self._detect_renames(loaded.posts, broken, summary)
+        known = self.store.posts()
+        if await self._detect_renames(loaded.posts, broken, summary, known=known):
+            known = self.store.posts()
+        if first and not announce:  # the archive is recorded in one go, never announced
+            fresh = [p for p in loaded.posts if p.key not in known]
+            self.store.save_posts(fresh, "archived", self.clock())
+            summary.new.extend(p.key for p in fresh)
+            summary.archived.extend(p.key for p in fresh)
+            self.posts.update((p.key, p) for p in fresh)
+            known = self.store.posts()
         for post in loaded.posts:
-            await self.apply(post, summary, archive=first and not announce)
+            await self.apply(post, summary, archive=False, state=known.get(post.key))
         seen = {p.key for p in loaded.posts}
-        for key, state in self.store.posts().items():
+        for key, state in known.items():
             if key not in seen and state.state != "removed" and state.source not in broken:
                 await self.remove(key, summary)
         if first:
@@ -139,27 +148,51 @@ class Service:
         return summary
 
     async def _detect_renames(
-        self, posts: Sequence[Post], broken: set[str], summary: Summary, gone: set[str] | None = None
-    ) -> None:
-        known = self.store.posts()
+        self,
+        posts: Sequence[Post],
+        broken: set[str],
+        summary: Summary,
+        gone: set[str] | None = None,
+        known: dict[str, PostState] | None = None,
+    ) -> bool:
+        """Posts whose file moved keep their identity. True when any was renamed."""
+        known = self.store.posts() if known is None else known
+        before = len(summary.renamed)
         present = {p.key for p in posts} | {k for k, p in self.posts.items() if p.source not in (gone or set())}
+        by_digest: dict[str, list[str]] = {}
+        for key, state in known.items():
+            if state.state != "removed":
+                by_digest.setdefault(state.digest, []).append(key)
         for post in posts:
             if post.key in known:
                 continue
-            for key, state in known.items():
+            for key in by_digest.get(post.digest, []):
+                state = known[key]
                 moved = state.source in gone if gone is not None else key not in present
-                if state.digest == post.digest and state.state != "removed" and moved:
+                if moved and state.source not in broken:
                     self.store.rename_post(key, post.key, post.source, self.clock())
                     self.planner.remove_post(key)
                     self.posts.pop(key, None)
+                    by_digest[post.digest].remove(key)
                     summary.renamed.append(f"{state.source} → {post.source}")
                     break
+        return len(summary.renamed) > before
 
-    async def apply(self, post: Post, summary: Summary, *, archive: bool) -> None:
-        """Bring the state, the schedule and the channels in line with one post."""
+    async def apply(
+        self, post: Post, summary: Summary, *, archive: bool, state: PostState | None | bool = True
+    ) -> None:
+        """Bring the state, the schedule and the channels in line with one post.
+
+        `state` is the stored state when the caller already has it (None: unknown post).
+        """
         now = self.clock()
-        state = self.store.post(post.key)
+        if state is True:
+            state = self.store.post(post.key)
+        assert state is None or isinstance(state, PostState)
         self.posts[post.key] = post
+        unchanged = state is not None and state.digest == post.digest
+        if unchanged and state.state in ("archived", "published") and post.event is None:
+            return  # nothing to send and nothing to schedule
         for warning in post.warnings:
             log.info("%s: %s", post.source, warning)
         if state is None or state.state == "removed":

@@ -119,8 +119,9 @@ class Store:
         return PostState(row.key, row.source, row.digest, row.version, row.state, _aware(row.due_at))
 
     def posts(self) -> dict[str, PostState]:
+        cols = (PostRow.key, PostRow.source, PostRow.digest, PostRow.version, PostRow.state, PostRow.due_at)
         with self.session() as s:
-            return {r.key: self._post_state(r) for r in s.scalars(select(PostRow))}
+            return {row[0]: PostState(*row) for row in s.execute(select(*cols))}
 
     def post(self, key: str) -> PostState | None:
         with self.session() as s:
@@ -140,6 +141,17 @@ class Store:
             row.state, row.due_at, row.updated_at = state, post.due_at, now
             s.flush()
             return self._post_state(row)
+
+    def save_posts(self, posts: list[Post], state: str, now: datetime) -> None:
+        """Record many new posts in one transaction (the archive on a first start)."""
+        with self.session() as s:
+            s.add_all(
+                PostRow(
+                    key=p.key, source=p.source, digest=p.digest, title=p.title, version=1,
+                    state=state, due_at=p.due_at, first_seen=now, updated_at=now,
+                )
+                for p in posts
+            )  # fmt: skip
 
     def set_post_state(self, key: str, state: str, now: datetime) -> None:
         with self.session() as s:
