@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from .format.model_io import request_from_json
 from .ingest.loader import load_all, load_file
 from .ingest.parse import ParseContext
 from .render import Renderer, channels_for
+from .schedule.plan import JobSpec
 
 PLACEHOLDERS = {
     "telegram": Channel("telegram", "telegram", chat_id="{chat_id}"),
@@ -122,37 +125,75 @@ async def publish_now(settings: Settings, path: Path, only: list[str] | None, ou
         app.store.close()
 
 
-def queue_rows(settings: Settings) -> list[tuple[str, str, str]]:
-    """Upcoming jobs with what each will send, and deliveries waiting in the outbox."""
+def _describe(job: JobSpec, sources: dict[str, str]) -> str:
+    source = sources.get(job.post_key or "", job.post_key or "")
+    if job.kind == "publish":
+        return f"publish {source}"
+    if job.kind == "remind":
+        return f"reminder {job.offset} before the event of {source}"
+    return f"recurring reminder {job.name}"
+
+
+def planned_jobs(settings: Settings, now: datetime) -> tuple[list[JobSpec], dict[str, str]]:
+    """Jobs from the job store, plus what the content folder implies for posts the service has not
+    seen yet (so the queue is right even before the next start)."""
+    from .schedule.plan import next_fire, plan_post, recurring_id
     from .schedule.scheduler import Scheduler
     from .store.repo import Store
 
     tz = settings.association.tz
-    rows: list[tuple[str, str, str]] = []
     store = Store(settings.database_url)
-    titles = {k: s.source for k, s in store.posts().items()}
+    try:
+        states = store.posts()
+    finally:
+        store.close()
+    jobs: dict[str, JobSpec] = {}
 
-    async def jobs() -> None:
+    async def stored() -> None:
         async def nothing(_: object) -> None:
             return None
 
         scheduler = Scheduler(settings.database_url, tz=tz, on_due=nothing)
         scheduler.start(paused=True)
         try:
-            for job in scheduler.jobs():
-                what = {
-                    "publish": f"publish {titles.get(job.post_key or '', job.post_key)}",
-                    "remind": f"reminder {job.offset} before the event of {titles.get(job.post_key or '', job.post_key)}",
-                    "recurring": f"recurring reminder {job.name}",
-                }[job.kind]
-                rows.append((job.run_at.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z"), job.id, what))
+            jobs.update((job.id, job) for job in scheduler.jobs())
         finally:
             scheduler.shutdown()
 
+    # a fresh loop in a worker thread: callers may already be inside one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, stored()).result()
+    loaded = load_all(Path(settings.content.dir).resolve(), _ctx(settings), settings.content.max_file_bytes)
+    sources = {p.key: f"“{p.title}”" for p in loaded.posts}
+    for rec in settings.reminders.recurring:
+        job_id = recurring_id(rec.name)
+        if job_id not in jobs:
+            jobs[job_id] = JobSpec(job_id, "recurring", next_fire(rec.cron, now, tz), name=rec.name)
+    for post in loaded.posts:
+        state = states.get(post.key)
+        if state is not None and state.digest == post.digest:
+            continue  # the job store already holds what the service planned for it
+        if state is not None and state.state == "archived":
+            continue
+        published = state is not None and state.state == "published"
+        for job in plan_post(post, now=now, offsets=settings.reminders.offsets, published=published, tz=tz):
+            jobs.setdefault(job.id, job)
+    return sorted(jobs.values(), key=lambda j: (j.run_at.timestamp(), j.id)), sources
+
+
+def queue_rows(settings: Settings, now: datetime | None = None) -> list[tuple[str, str, str]]:
+    """Upcoming jobs with what each will send, then deliveries waiting in the outbox."""
+    from .store.repo import Store
+
+    tz = settings.association.tz
+    now = now or datetime.now(tz)
+    jobs, sources = planned_jobs(settings, now)
+    fmt = "%a %Y-%m-%d %H:%M %Z"
+    rows = [(j.run_at.astimezone(tz).strftime(fmt), j.id, _describe(j, sources)) for j in jobs]
+    store = Store(settings.database_url)
     try:
-        asyncio.run(jobs())
         for d in store.deliveries(state="pending"):
-            when = d.next_attempt_at.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z")
+            when = d.next_attempt_at.astimezone(tz).strftime(fmt)
             rows.append((when, f"outbox #{d.id}", f"{d.kind} {d.post_key or ''} → {d.channel}"))
     finally:
         store.close()
