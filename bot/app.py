@@ -38,7 +38,11 @@ log = logging.getLogger("bot")
 def secrets_of(settings: Settings) -> list[str]:
     values = [
         s.get_secret_value()
-        for s in (settings.secrets.telegram_bot_token, settings.secrets.discord_bot_token, settings.secrets.database_url)
+        for s in (
+            settings.secrets.telegram_bot_token,
+            settings.secrets.discord_bot_token,
+            settings.secrets.database_url,
+        )
         if s is not None
     ]
     values += [u for c in settings.channel_list() if (u := settings.webhook_url(c))]
@@ -69,7 +73,9 @@ def build_publishers(settings: Settings, console: Console | None) -> dict[str, P
     if tg is not None:
         from .deliver.telegram import TelegramPublisher, make_bot
 
-        bot = make_bot(tg.get_secret_value(), settings.telegram.api_url, settings.delivery.request_timeout)
+        bot = make_bot(
+            tg.get_secret_value(), settings.telegram.api_url, settings.delivery.request_timeout
+        )
         publishers["telegram"] = TelegramPublisher(bot)
     else:
         publishers["telegram"] = ConsolePublisher("telegram", console)
@@ -114,13 +120,25 @@ class App:
             [], interval=settings.delivery.report_interval, redactor=self.redactor
         )
         self.outbox = Outbox(
-            self.store, self.publishers, self.channels, settings.delivery,
-            clock=self.clock, pacer=Pacer(), report=self.reporter.report,
-        )  # fmt: skip
+            self.store,
+            self.publishers,
+            self.channels,
+            settings.delivery,
+            clock=self.clock,
+            pacer=Pacer(),
+            report=self.reporter.report,
+        )
         self.reporter.senders = self._admin_senders()
-        self.scheduler = Scheduler(settings.database_url, tz=tz, on_due=self._on_due, clock=self.clock)
+        self.scheduler = Scheduler(
+            settings.database_url, tz=tz, on_due=self._on_due, clock=self.clock
+        )
         self.service = Service(
-            settings, self.store, self.outbox, self.reporter, clock=self.clock, planner=self.scheduler
+            settings,
+            self.store,
+            self.outbox,
+            self.reporter,
+            clock=self.clock,
+            planner=self.scheduler,
         )
         self.watcher = ContentWatcher(
             Path(settings.content.dir), self._on_files, debounce_ms=settings.content.debounce_ms
@@ -152,7 +170,9 @@ class App:
                 from .format.model import Request
 
                 payload = {"content": text[:1990], "allowed_mentions": {"parse": []}}
-                request = Request("discord", "POST", payload, path=f"/channels/{channel.channel_id}/messages")
+                request = Request(
+                    "discord", "POST", payload, path=f"/channels/{channel.channel_id}/messages"
+                )
             await self.outbox.pacer.acquire(channel, request)
             await publisher.send(channel, request)
 
@@ -180,9 +200,14 @@ class App:
             self._tasks.append(asyncio.create_task(self.watcher.run(), name="watcher"))
             await self.watcher.ready.wait()
         loaded = await asyncio.to_thread(
-            load_all, self.service.content_dir, self.service.ctx, self.settings.content.max_file_bytes
+            load_all,
+            self.service.content_dir,
+            self.service.ctx,
+            self.settings.content.max_file_bytes,
         )
-        self.summary = await self.service.reconcile(loaded, announce_existing=self.announce_existing)
+        self.summary = await self.service.reconcile(
+            loaded, announce_existing=self.announce_existing
+        )
         self._reconciled.set()
         self.scheduler.resume()
         self.outbox.start()
@@ -232,8 +257,13 @@ class App:
                 loop.add_signal_handler(sig, stop.set)
         await self.start()
         mode = "dry run (console)" if self.settings.dry_run else "live"
-        log.info("ready in %.2fs: %s, %d channels, watching %s", self.ready_after or 0, mode,
-                 len(self.channels), self.service.content_dir)  # fmt: skip
+        log.info(
+            "ready in %.2fs: %s, %d channels, watching %s",
+            self.ready_after or 0,
+            mode,
+            len(self.channels),
+            self.service.content_dir,
+        )
         try:
             await stop.wait()
         finally:

@@ -18,13 +18,21 @@ from .errors import BotError, ConfigError, ContentError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Association announcement bot")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Association announcement bot"
+    )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="configuration file (default: $BOT_CONFIG or config/bot.toml)")
+    common.add_argument(
+        "--config", help="configuration file (default: $BOT_CONFIG or config/bot.toml)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", parents=[common], help="run the service")
-    run.add_argument("--announce-existing", action="store_true", default=None,
-                     help="on a first start, announce the posts already there")  # fmt: skip
+    run.add_argument(
+        "--announce-existing",
+        action="store_true",
+        default=None,
+        help="on a first start, announce the posts already there",
+    )
     sub.add_parser("check", parents=[common], help="validate the configuration and every post")
     preview = sub.add_parser("preview", parents=[common], help="render a post without sending")
     preview.add_argument("path")
@@ -45,9 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         handler = {
-            "run": _run, "check": _check, "preview": _preview, "publish": _publish,
-            "queue": _queue, "status": _status,
-        }[args.command]  # fmt: skip
+            "run": _run,
+            "check": _check,
+            "preview": _preview,
+            "publish": _publish,
+            "queue": _queue,
+            "status": _status,
+        }[args.command]
         return handler(settings, args, out)
     except (ConfigError, ContentError) as exc:
         err.print(f"error: {exc}", markup=False)
@@ -78,7 +90,9 @@ def _check(settings: Settings, args: argparse.Namespace, out: Console) -> int:
         out.print(f"warning: {line}", markup=False)
     for line in problems:
         out.print(f"error: {line}", markup=False)
-    out.print(f"{count} posts checked, {len(problems)} problems, {len(warnings)} warnings", markup=False)
+    out.print(
+        f"{count} posts checked, {len(problems)} problems, {len(warnings)} warnings", markup=False
+    )
     return 1 if problems else 0
 
 
@@ -115,11 +129,24 @@ def _status(settings: Settings, args: argparse.Namespace, out: Console) -> int:
 
     store = Store(settings.database_url)
     tz = settings.association.tz
-    table = Table("channel", "last delivery", "pending", "failed", "sent", "last error", title="Deliveries")
+    table = Table(
+        "channel", "last delivery", "pending", "failed", "sent", "last error", title="Deliveries"
+    )
     try:
         for row in store.status():
-            last = row.last_sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.last_sent_at else "—"
-            table.add_row(row.channel, last, str(row.pending), str(row.failed), str(row.sent), row.last_error or "")
+            last = (
+                row.last_sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+                if row.last_sent_at
+                else "—"
+            )
+            table.add_row(
+                row.channel,
+                last,
+                str(row.pending),
+                str(row.failed),
+                str(row.sent),
+                row.last_error or "",
+            )
         beat = store.get_meta("heartbeat")
     finally:
         store.close()

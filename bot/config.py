@@ -173,7 +173,9 @@ class Settings(_Section):
     @property
     def dry_run(self) -> bool:
         """No token and no webhook URL: print what would be sent instead of sending."""
-        no_tokens = self.secrets.telegram_bot_token is None and self.secrets.discord_bot_token is None
+        no_tokens = (
+            self.secrets.telegram_bot_token is None and self.secrets.discord_bot_token is None
+        )
         return no_tokens and not any(self.webhook_url(c) for c in self.channel_list())
 
     @property
@@ -213,7 +215,11 @@ def _check_channels(settings: Settings) -> list[str]:
         if ch.name in seen:
             problems.append(f"channel {ch.name!r} is declared twice")
         seen.add(ch.name)
-        needed = {"telegram": "chat_id", "discord": "channel_id", "discord-webhook": "webhook_url_env"}
+        needed = {
+            "telegram": "chat_id",
+            "discord": "channel_id",
+            "discord-webhook": "webhook_url_env",
+        }
         if getattr(ch, needed[ch.platform]) in (None, ""):
             problems.append(f"channel {ch.name!r} ({ch.platform}) needs {needed[ch.platform]}")
     for rec in settings.reminders.recurring:
@@ -243,7 +249,8 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
         settings = Settings(**data, source=str(chosen))
     except ValidationError as exc:
         lines = [
-            f"{chosen}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{chosen}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+            for err in exc.errors()
         ]
         raise ConfigError("\n".join(lines)) from None
     problems = _check_channels(settings)

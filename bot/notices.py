@@ -26,7 +26,9 @@ def reminder_post(post: Post, opts: FormatOptions, now: datetime) -> Post:
 
 
 def recurring_post(name: str, text: str, opts: FormatOptions, now: datetime) -> Post:
-    return notice_post(f"recurring-{name}", f"config:{name}", recurring_markdown(text, now=now, tz=opts.tz), now)
+    return notice_post(
+        f"recurring-{name}", f"config:{name}", recurring_markdown(text, now=now, tz=opts.tz), now
+    )
 
 
 def reply_to(request: Request, channel: Channel, announcement: list[Sent]) -> Request:
@@ -36,7 +38,10 @@ def reply_to(request: Request, channel: Channel, announcement: list[Sent]) -> Re
     target = announcement[0].ids[0]
     params: dict[str, Any] = dict(request.params)
     if channel.platform == "telegram":
-        params["reply_parameters"] = {"message_id": int(target), "allow_sending_without_reply": True}
+        params["reply_parameters"] = {
+            "message_id": int(target),
+            "allow_sending_without_reply": True,
+        }
     elif channel.platform == "discord":
         params["message_reference"] = {
             "message_id": target,
@@ -45,7 +50,9 @@ def reply_to(request: Request, channel: Channel, announcement: list[Sent]) -> Re
         }
     else:
         return request
-    return Request(request.platform, request.method, params, request.path, request.uploads, request.purpose)
+    return Request(
+        request.platform, request.method, params, request.path, request.uploads, request.purpose
+    )
 
 
 def notice_requests(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +75,16 @@ def ics_media(post: Post, opts: FormatOptions, cache_dir: Path) -> Media | None:
     """The event as an .ics file members can add to their calendars."""
     if post.event is None:
         return None
-    data = event_ics(post, tz=opts.tz, url=post_url(post, opts), prodid=opts.association, now=post.date)
+    data = event_ics(
+        post, tz=opts.tz, url=post_url(post, opts), prodid=opts.association, now=post.date
+    )
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"{post.key}-{post.digest[:12]}.ics"
     path.write_bytes(data)
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in post.key)
-    return Media(src=str(path), filename=f"{safe.strip('-') or 'event'}.ics", path=str(path), size=len(data))
+    return Media(
+        src=str(path), filename=f"{safe.strip('-') or 'event'}.ics", path=str(path), size=len(data)
+    )
 
 
 def ics_request(channel: Channel, media: Media) -> Request:

@@ -16,12 +16,12 @@ from .deliver.edits import plan_edit, plan_retract
 from .deliver.outbox import Outbox
 from .domain import Channel, Post
 from .errors import ContentError
-from .format.model import Request
 from .format.layout import FormatOptions
+from .format.model import Request
 from .format.model_io import request_to_json
-from .notices import notice_requests, recurring_post, reminder_post
 from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
 from .ingest.parse import ParseContext
+from .notices import notice_requests, recurring_post, reminder_post
 from .render import Renderer, channels_for
 from .report import Reporter
 from .schedule.plan import JobSpec
@@ -91,11 +91,17 @@ class Service:
         self.posts: dict[str, Post] = {}
 
     # -- ingest -------------------------------------------------------------------------------
-    async def reconcile(self, loaded: LoadResult, *, announce_existing: bool | None = None) -> Summary:
+    async def reconcile(
+        self, loaded: LoadResult, *, announce_existing: bool | None = None
+    ) -> Summary:
         """Start-up: compare the content folder with the state and act on the differences."""
         summary = Summary()
         first = self.store.get_meta("indexed_at") is None
-        announce = self.settings.content.announce_existing if announce_existing is None else announce_existing
+        announce = (
+            self.settings.content.announce_existing
+            if announce_existing is None
+            else announce_existing
+        )
         for error in loaded.errors:
             await self._report_content(error, summary)
         broken = {e.source for e in loaded.errors}
@@ -158,7 +164,9 @@ class Service:
         """Posts whose file moved keep their identity. True when any was renamed."""
         known = self.store.posts() if known is None else known
         before = len(summary.renamed)
-        present = {p.key for p in posts} | {k for k, p in self.posts.items() if p.source not in (gone or set())}
+        present = {p.key for p in posts} | {
+            k for k, p in self.posts.items() if p.source not in (gone or set())
+        }
         by_digest: dict[str, list[str]] = {}
         for key, state in known.items():
             if state.state != "removed":
@@ -190,8 +198,12 @@ class Service:
             state = self.store.post(post.key)
         assert state is None or isinstance(state, PostState)
         self.posts[post.key] = post
-        unchanged = state is not None and state.digest == post.digest
-        if unchanged and state.state in ("archived", "published") and post.event is None:
+        if (
+            state is not None
+            and state.state in ("archived", "published")
+            and state.digest == post.digest
+            and post.event is None
+        ):
             return  # nothing to send and nothing to schedule
         for warning in post.warnings:
             log.info("%s: %s", post.source, warning)
@@ -252,13 +264,22 @@ class Service:
                 old = self.store.sent(key, channel.name)
                 if old:
                     self.store.enqueue(
-                        f"{key}:{channel.name}:retract:{now.isoformat()}", post_key=key,
-                        channel=channel.name, kind="retract", requests=plan_retract(channel, old), now=now,
-                    )  # fmt: skip
+                        f"{key}:{channel.name}:retract:{now.isoformat()}",
+                        post_key=key,
+                        channel=channel.name,
+                        kind="retract",
+                        requests=plan_retract(channel, old),
+                        now=now,
+                    )
 
     # -- sending ------------------------------------------------------------------------------
     async def publish(
-        self, post: Post, *, version: int = 1, only: Sequence[str] | None = None, kind: str = "publish"
+        self,
+        post: Post,
+        *,
+        version: int = 1,
+        only: Sequence[str] | None = None,
+        kind: str = "publish",
     ) -> list[int]:
         """Queue the post for its channels (or `only` those named). Returns the delivery ids."""
         prepared = self.renderer.prepare(post)
@@ -266,7 +287,9 @@ class Service:
             shown = list(prepared.problems[:3])
             if len(prepared.problems) > 3:
                 shown.append(f"and {len(prepared.problems) - 3} more image problems")
-            await self.reporter.report(f"media:{post.source}", f"{post.source}: " + "; ".join(shown))
+            await self.reporter.report(
+                f"media:{post.source}", f"{post.source}: " + "; ".join(shown)
+            )
         ids: list[int] = []
         now = self.clock()
         for channel in self._targets(post, only):
@@ -274,10 +297,14 @@ class Service:
             requests = [request_to_json(r) for r in rendering.requests]
             stamp = now.isoformat() if kind == "resend" else f"v{version}"
             delivery = self.store.enqueue(
-                f"{post.key}:{channel.name}:{kind}:{stamp}", post_key=post.key,
-                channel=channel.name, kind=kind, requests=requests, now=now,
+                f"{post.key}:{channel.name}:{kind}:{stamp}",
+                post_key=post.key,
+                channel=channel.name,
+                kind=kind,
+                requests=requests,
+                now=now,
                 fingerprint=fingerprint(rendering.requests),
-            )  # fmt: skip
+            )
             if delivery is not None:
                 ids.append(delivery)
         self.outbox.wake()
@@ -301,9 +328,14 @@ class Service:
                 requests = [request_to_json(r) for r in rendering.requests]
                 kind = "publish"
             self.store.enqueue(
-                f"{post.key}:{channel.name}:{kind}:v{version}", post_key=post.key,
-                channel=channel.name, kind=kind, requests=requests, now=now, fingerprint=fp,
-            )  # fmt: skip
+                f"{post.key}:{channel.name}:{kind}:v{version}",
+                post_key=post.key,
+                channel=channel.name,
+                kind=kind,
+                requests=requests,
+                now=now,
+                fingerprint=fp,
+            )
         self.outbox.wake()
 
     # -- scheduled work -----------------------------------------------------------------------
@@ -331,12 +363,18 @@ class Service:
         notice = reminder_post(post, self.options, now)
         ids: list[int] = []
         for channel in self._targets(post, None):
-            requests = notice_requests(self.renderer, notice, channel, self.store.sent(key, channel.name))
+            requests = notice_requests(
+                self.renderer, notice, channel, self.store.sent(key, channel.name)
+            )
             delivery = self.store.enqueue(
                 f"{key}:{channel.name}:remind:{offset}:{post.event.start.isoformat()}",
-                post_key=key, channel=channel.name, kind=f"remind:{offset}", requests=requests,
-                now=now, not_after=post.event.start,
-            )  # fmt: skip
+                post_key=key,
+                channel=channel.name,
+                kind=f"remind:{offset}",
+                requests=requests,
+                now=now,
+                not_after=post.event.start,
+            )
             if delivery is not None:
                 ids.append(delivery)
         self.outbox.wake()
@@ -356,9 +394,13 @@ class Service:
                 continue
             requests = notice_requests(self.renderer, notice, channel, [])
             delivery = self.store.enqueue(
-                f"recurring:{name}:{channel.name}:{now.strftime('%Y-%m-%dT%H:%M')}", post_key=None,
-                channel=channel.name, kind=f"recurring:{name}", requests=requests, now=now,
-            )  # fmt: skip
+                f"recurring:{name}:{channel.name}:{now.strftime('%Y-%m-%dT%H:%M')}",
+                post_key=None,
+                channel=channel.name,
+                kind=f"recurring:{name}",
+                requests=requests,
+                now=now,
+            )
             if delivery is not None:
                 ids.append(delivery)
         self.outbox.wake()
@@ -371,4 +413,6 @@ class Service:
 
     async def _report_content(self, error: ContentError, summary: Summary) -> None:
         summary.errors.append(str(error))
-        await self.reporter.report(f"content:{error.source}", f"Skipped {error.source}: {error.reason}")
+        await self.reporter.report(
+            f"content:{error.source}", f"Skipped {error.source}: {error.reason}"
+        )

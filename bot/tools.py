@@ -44,7 +44,9 @@ def read_post(settings: Settings, path: Path) -> Post:
 
 def check_all(settings: Settings) -> tuple[list[str], list[str], int]:
     """Every problem (file: reason) that would keep a post or an image from going out."""
-    loaded = load_all(Path(settings.content.dir).resolve(), _ctx(settings), settings.content.max_file_bytes)
+    loaded = load_all(
+        Path(settings.content.dir).resolve(), _ctx(settings), settings.content.max_file_bytes
+    )
     problems = [str(e) for e in loaded.errors]
     warnings: list[str] = []
     renderer = Renderer(settings)
@@ -116,7 +118,10 @@ async def publish_now(settings: Settings, path: Path, only: list[str] | None, ou
         await app.outbox.drain(timeout=600)
         results = [d for d in app.store.deliveries(post_key=post.key) if d.id in ids]
         for d in results:
-            out.print(f"{d.channel}: {d.state}" + (f" ({d.last_error})" if d.last_error else ""), markup=False)
+            out.print(
+                f"{d.channel}: {d.state}" + (f" ({d.last_error})" if d.last_error else ""),
+                markup=False,
+            )
         return sum(1 for d in results if d.state != "sent")
     finally:
         await app.outbox.stop(5)
@@ -163,7 +168,9 @@ def planned_jobs(settings: Settings, now: datetime) -> tuple[list[JobSpec], dict
     # a fresh loop in a worker thread: callers may already be inside one
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, stored()).result()
-    loaded = load_all(Path(settings.content.dir).resolve(), _ctx(settings), settings.content.max_file_bytes)
+    loaded = load_all(
+        Path(settings.content.dir).resolve(), _ctx(settings), settings.content.max_file_bytes
+    )
     sources = {p.key: f"“{p.title}”" for p in loaded.posts}
     for rec in settings.reminders.recurring:
         job_id = recurring_id(rec.name)
@@ -176,7 +183,9 @@ def planned_jobs(settings: Settings, now: datetime) -> tuple[list[JobSpec], dict
         if state is not None and state.state == "archived":
             continue
         published = state is not None and state.state == "published"
-        for job in plan_post(post, now=now, offsets=settings.reminders.offsets, published=published, tz=tz):
+        for job in plan_post(
+            post, now=now, offsets=settings.reminders.offsets, published=published, tz=tz
+        ):
             jobs.setdefault(job.id, job)
     return sorted(jobs.values(), key=lambda j: (j.run_at.timestamp(), j.id)), sources
 

@@ -21,7 +21,9 @@ SAMPLE_CONTENT = ROOT / "content"
 SAMPLE_STATIC = ROOT / "static"
 TG_CHAT = "-1001234567890"
 DC_CHANNEL = 777000000000000001
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture
@@ -64,7 +66,9 @@ def build_settings(
         if webhook:
             os.environ["TEST_WEBHOOK_NEWS"] = dc.webhook_url(channel_id=DC_CHANNEL)
             channels.append(
-                ChannelCfg(name="dc-hook", platform="discord-webhook", webhook_url_env="TEST_WEBHOOK_NEWS")
+                ChannelCfg(
+                    name="dc-hook", platform="discord-webhook", webhook_url_env="TEST_WEBHOOK_NEWS"
+                )
             )
     secrets = Secrets(
         telegram_bot_token=SecretStr(tg.token) if tg else None,
@@ -73,7 +77,10 @@ def build_settings(
         _env_file=None,  # type: ignore[call-arg]
     )
     data: dict[str, Any] = {
-        "association": {"name": "Cambodian Students Association in Japan", "site_url": "https://example.org"},
+        "association": {
+            "name": "Cambodian Students Association in Japan",
+            "site_url": "https://example.org",
+        },
         "content": {"dir": root / "content", "static_dir": root / "static", "debounce_ms": 50},
         "telegram": {"api_url": tg.base_url if tg else "https://api.telegram.org/bot"},
         "discord": {"api_url": dc.api_url if dc else "https://discord.com/api/v10"},

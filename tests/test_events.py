@@ -24,20 +24,33 @@ async def test_reminder_replies_to_the_announcement(site: Path, make_settings, t
         now = datetime.now(settings.association.tz)
         start = (now + timedelta(hours=2, seconds=2)).replace(microsecond=0)
         today = now.date().isoformat()
-        write_post(site / "content/ev/party.md", "Year-end party", "Food and music.",
-                   date=today, extra=event_extra(start, "2h"))  # fmt: skip
-        await wait_for(lambda: any(m.kind == "document" for m in tg.messages_in(TG_CHAT)), timeout=10)
+        write_post(
+            site / "content/ev/party.md",
+            "Year-end party",
+            "Food and music.",
+            date=today,
+            extra=event_extra(start, "2h"),
+        )
+        await wait_for(
+            lambda: any(m.kind == "document" for m in tg.messages_in(TG_CHAT)), timeout=10
+        )
         announcement = next(m for m in tg.messages_in(TG_CHAT) if "Food and music." in m.text)
         ics = next(m for m in tg.messages_in(TG_CHAT) if m.kind == "document")
         assert ics.file_name and ics.file_name.endswith(".ics")
 
-        await wait_for(lambda: any("Shinjuku" in m.text for m in tg.messages_in(TG_CHAT)), timeout=15)
-        reminder = next(m for m in tg.messages_in(TG_CHAT) if "Shinjuku" in m.text and m is not announcement)
+        await wait_for(
+            lambda: any("Shinjuku" in m.text for m in tg.messages_in(TG_CHAT)), timeout=15
+        )
+        reminder = next(
+            m for m in tg.messages_in(TG_CHAT) if "Shinjuku" in m.text and m is not announcement
+        )
         assert reminder.reply_to == announcement.message_id
         assert "in 2 hours" in reminder.text
         await wait_for(lambda: len(dc.messages.get(DC_CHANNEL, [])) >= 3, timeout=10)
         dc_reminder = dc.messages[DC_CHANNEL][-1]
-        assert dc_reminder["message_reference"]["message_id"] == str(dc.messages[DC_CHANNEL][0]["id"])
+        assert dc_reminder["message_reference"]["message_id"] == str(
+            dc.messages[DC_CHANNEL][0]["id"]
+        )
     finally:
         await app.stop()
 
@@ -46,8 +59,13 @@ async def test_queue_lists_the_reminders_of_a_new_event(site: Path, make_setting
     settings = make_settings()
     now = datetime.now(settings.association.tz)
     start = (now + timedelta(days=10)).replace(hour=18, minute=0, second=0, microsecond=0)
-    write_post(site / "content/ev/meeting.md", "General meeting", "Agenda inside.",
-               date=now.date().isoformat(), extra=event_extra(start))  # fmt: skip
+    write_post(
+        site / "content/ev/meeting.md",
+        "General meeting",
+        "Agenda inside.",
+        date=now.date().isoformat(),
+        extra=event_extra(start),
+    )
     rows = queue_rows(settings, now=now)
     reminders = [r for r in rows if r[1].startswith("post:meeting:remind:")]
     assert [r[1].rsplit(":", 1)[1] for r in reminders] == ["7d", "1d", "2h"]

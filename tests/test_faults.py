@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -17,13 +16,17 @@ async def started(settings) -> App:
     return app
 
 
-async def test_telegram_429_is_honoured_and_nothing_is_lost(site: Path, make_settings, tg, dc) -> None:
+async def test_telegram_429_is_honoured_and_nothing_is_lost(
+    site: Path, make_settings, tg, dc
+) -> None:
     app = await started(make_settings(tg=tg, dc=dc, webhook=False))
     try:
         tg.fail_next("sendMessage", status=429, retry_after=1)
         began = time.monotonic()
         write_post(site / "content/n/a.md", "Flood", "Slow down please.")
-        await wait_for(lambda: [m for m in tg.messages_in(TG_CHAT) if "Slow down" in m.text], timeout=10)
+        await wait_for(
+            lambda: [m for m in tg.messages_in(TG_CHAT) if "Slow down" in m.text], timeout=10
+        )
         calls = tg.calls_to("sendMessage")
         assert [c.status for c in calls] == [429, 200]
         assert calls[1].time - calls[0].time >= 1.0  # retry_after honoured
@@ -39,7 +42,9 @@ async def test_5xx_and_timeouts_retry_until_delivered(site: Path, make_settings,
         tg.fail_next("sendMessage", status=502, times=2)
         dc.fail_next("POST /channels/{channel_id}/messages", status=503)
         write_post(site / "content/n/b.md", "Outage", "Servers wobble.")
-        await wait_for(lambda: [m for m in tg.messages_in(TG_CHAT) if "wobble" in m.text], timeout=15)
+        await wait_for(
+            lambda: [m for m in tg.messages_in(TG_CHAT) if "wobble" in m.text], timeout=15
+        )
         await wait_for(lambda: dc.messages.get(DC_CHANNEL), timeout=15)
         assert len([m for m in tg.messages_in(TG_CHAT) if "wobble" in m.text]) == 1
         assert len(dc.messages[DC_CHANNEL]) == 1
@@ -47,13 +52,14 @@ async def test_5xx_and_timeouts_retry_until_delivered(site: Path, make_settings,
         await app.stop()
 
 
-async def test_timeout_after_send_is_deduplicated_on_discord(site: Path, make_settings, tg, dc) -> None:
+async def test_timeout_after_send_is_deduplicated_on_discord(
+    site: Path, make_settings, tg, dc
+) -> None:
     """The request reached Discord but the answer was lost: the nonce stops a double post."""
     settings = make_settings(dc=dc, webhook=False, delivery={"request_timeout": 1.0})
     app = await started(settings)
     try:
         dc.fail_next("POST /channels/{channel_id}/messages", status=200, delay=1.5)
-        app.publishers["discord"].client.http.__dict__  # the client is logged in
         write_post(site / "content/n/c.md", "Lag", "A slow answer.")
         await wait_for(lambda: app.store.deliveries(state="sent"), timeout=20)
         assert len(dc.messages[DC_CHANNEL]) == 1
@@ -61,7 +67,9 @@ async def test_timeout_after_send_is_deduplicated_on_discord(site: Path, make_se
         await app.stop()
 
 
-async def test_permanent_error_is_reported_and_other_channels_go_on(site: Path, make_settings, tg, dc) -> None:
+async def test_permanent_error_is_reported_and_other_channels_go_on(
+    site: Path, make_settings, tg, dc
+) -> None:
     settings = make_settings(tg=tg, dc=dc, webhook=False, telegram={"admin_chat": "4242"})
     app = await started(settings)
     try:
@@ -101,15 +109,28 @@ async def test_bad_inputs_are_reported_and_skipped(site: Path, make_settings, tg
             (bad / name).write_bytes(data)
         many = "\n".join(f"    - '/images/posts/n{i}.jpeg'" for i in range(100))
         write_post(bad / "many-images.md", "Gallery", "Lots of photos.", extra=f"image:\n{many}\n")
-        write_post(bad / "escape.md", "Escape", "Sneaky.", extra="image:\n    - '../../etc/passwd'\n")
-        write_post(bad / "markup.md", "<b>Not bold</b> & *not* <script>", "<i>html</i> **md** &amp; <tg-spoiler>x")
+        write_post(
+            bad / "escape.md", "Escape", "Sneaky.", extra="image:\n    - '../../etc/passwd'\n"
+        )
+        write_post(
+            bad / "markup.md",
+            "<b>Not bold</b> & *not* <script>",
+            "<i>html</i> **md** &amp; <tg-spoiler>x",
+        )
         outside = site / "secret.jpeg"
         outside.write_bytes((site / "static/images/posts/230123-1-1.jpeg").read_bytes())
         (site / "static/images/posts/link.jpeg").symlink_to(outside)
-        write_post(bad / "symlink.md", "Link", "Via a symlink.", extra="image:\n    - '/images/posts/link.jpeg'\n")
+        write_post(
+            bad / "symlink.md",
+            "Link",
+            "Via a symlink.",
+            extra="image:\n    - '/images/posts/link.jpeg'\n",
+        )
         write_post(bad / "dup-b.md", "Two", "second", extra="slug: same\n")
         write_post(site / "content/n/good.md", "Good news", "This one is fine.")
-        await wait_for(lambda: [m for m in tg.messages_in(TG_CHAT) if "This one is fine." in m.text], 30)
+        await wait_for(
+            lambda: [m for m in tg.messages_in(TG_CHAT) if "This one is fine." in m.text], 30
+        )
         await wait_for(lambda: [m for m in tg.messages_in(TG_CHAT) if "Sneaky." in m.text], 30)
         await wait_for(lambda: [m for m in tg.messages_in(TG_CHAT) if "html" in m.text], 30)
         reports = "\n".join(app.reporter.history)

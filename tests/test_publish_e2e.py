@@ -21,7 +21,9 @@ def quiet() -> Console:
     return Console(file=io.StringIO())
 
 
-async def test_publish_both_samples_everywhere(site: Path, make_settings, tg: FakeTelegram, dc: FakeDiscord) -> None:
+async def test_publish_both_samples_everywhere(
+    site: Path, make_settings, tg: FakeTelegram, dc: FakeDiscord
+) -> None:
     settings = make_settings(tg=tg, dc=dc)
     for rel in (ARTICLE, PRESS):
         failures = await publish_now(settings, site / rel, None, quiet())
@@ -47,11 +49,15 @@ async def test_publish_both_samples_everywhere(site: Path, make_settings, tg: Fa
     assert first["embeds"][0]["image"]["url"].endswith("230123-1-1.jpeg")
     assert {a["filename"] for a in first["attachments"]} == {"230123-1-1.jpeg", "230123-1-2.jpeg"}
     assert any("Japan to continue" in json.dumps(m["embeds"], ensure_ascii=False) for m in bot_msgs)
-    assert any("Japan to continue" in json.dumps(m["embeds"], ensure_ascii=False) for m in hook_msgs)
+    assert any(
+        "Japan to continue" in json.dumps(m["embeds"], ensure_ascii=False) for m in hook_msgs
+    )
     assert dc.rate_limit_hits == 0
 
 
-async def test_preview_json_is_what_publish_sends(site: Path, make_settings, tg: FakeTelegram, dc: FakeDiscord) -> None:
+async def test_preview_json_is_what_publish_sends(
+    site: Path, make_settings, tg: FakeTelegram, dc: FakeDiscord
+) -> None:
     settings = make_settings(tg=tg, dc=dc, webhook=False)
     document = preview_document(settings, site / ARTICLE, None)
     await publish_now(settings, site / ARTICLE, None, quiet())

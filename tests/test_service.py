@@ -21,7 +21,9 @@ def tg_texts(tg: FakeTelegram) -> list[str]:
 def dc_bodies(dc: FakeDiscord) -> list[str]:
     out = []
     for m in dc.messages.get(DC_CHANNEL, []):
-        out.append(" ".join(e.get("title", "") + " " + e.get("description", "") for e in m["embeds"]))
+        out.append(
+            " ".join(e.get("title", "") + " " + e.get("description", "") for e in m["embeds"])
+        )
     return out
 
 
@@ -41,11 +43,17 @@ async def test_first_start_records_the_archive_silently(make_settings, tg, dc) -
         await app.stop()
 
 
-async def test_new_file_goes_everywhere_then_edit_edits_in_place(site: Path, make_settings, tg, dc) -> None:
+async def test_new_file_goes_everywhere_then_edit_edits_in_place(
+    site: Path, make_settings, tg, dc
+) -> None:
     settings = make_settings(tg=tg, dc=dc)
     app = await started(settings)
     try:
-        post = write_post(site / "content/news/general-assembly.md", "General assembly", "All members are invited.")
+        post = write_post(
+            site / "content/news/general-assembly.md",
+            "General assembly",
+            "All members are invited.",
+        )
         await wait_for(lambda: any("All members are invited." in t for t in tg_texts(tg)))
         await wait_for(lambda: len(dc.messages.get(DC_CHANNEL, [])) == 2)  # bot channel + webhook
         first_ids = [m.message_id for m in tg.messages_in(TG_CHAT)]
@@ -91,7 +99,9 @@ async def test_new_post_while_down_goes_out_at_start(site: Path, make_settings, 
         await app.stop()
 
 
-async def test_removed_post_cancels_nothing_sent_unless_asked(site: Path, make_settings, tg, dc) -> None:
+async def test_removed_post_cancels_nothing_sent_unless_asked(
+    site: Path, make_settings, tg, dc
+) -> None:
     settings = make_settings(tg=tg, dc=dc, content={"retract_removed": True})
     app = await started(settings)
     try:
@@ -108,7 +118,9 @@ async def test_renamed_file_is_not_a_new_post(site: Path, make_settings, tg, dc)
     settings = make_settings(tg=tg, dc=dc)
     app = await started(settings)
     try:
-        post = write_post(site / "content/news/old-name.md", "Concert", "Friday night.", extra="slug: concert\n")
+        post = write_post(
+            site / "content/news/old-name.md", "Concert", "Friday night.", extra="slug: concert\n"
+        )
         await wait_for(lambda: tg_texts(tg))
         post.rename(post.with_name("new-name.md"))
         await asyncio.sleep(0.6)
@@ -123,7 +135,9 @@ async def test_future_post_waits_for_its_time(site: Path, make_settings, tg, dc)
     try:
         soon = datetime.now(settings.association.tz).replace(microsecond=0)
         when = soon.isoformat()
-        write_post(site / "content/news/later.md", "Later", "Not yet.", extra=f"publish_at: '{when}'\n")
+        write_post(
+            site / "content/news/later.md", "Later", "Not yet.", extra=f"publish_at: '{when}'\n"
+        )
         await wait_for(lambda: any("Not yet." in t for t in tg_texts(tg)), timeout=15)
     finally:
         await app.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import re
 from typing import Any
 
@@ -43,7 +43,9 @@ def _reference(params: dict[str, Any]) -> discord.MessageReference | None:
     if not ref:
         return None
     return discord.MessageReference(
-        message_id=int(ref["message_id"]), channel_id=int(ref["channel_id"]), fail_if_not_exists=False
+        message_id=int(ref["message_id"]),
+        channel_id=int(ref["channel_id"]),
+        fail_if_not_exists=False,
     )
 
 
@@ -82,7 +84,9 @@ class DiscordPublisher:
                     retryable=False,
                 )
             wid, token = parse_webhook_url(url)
-            self._webhooks[channel.name] = discord.Webhook.partial(wid, token, session=self._session)  # type: ignore[arg-type]
+            assert self._session is not None, "start() the publisher first"
+            hook = discord.Webhook.partial(wid, token, session=self._session)
+            self._webhooks[channel.name] = hook
         return self._webhooks[channel.name]
 
     async def send(self, channel: Channel, request: Request) -> list[str]:
@@ -92,17 +96,28 @@ class DiscordPublisher:
             return await self._send_channel(channel, request)
         except discord.RateLimited as exc:
             raise DeliveryError(
-                "Discord rate limit", retryable=True, retry_after=exc.retry_after, platform="discord"
+                "Discord rate limit",
+                retryable=True,
+                retry_after=exc.retry_after,
+                platform="discord",
             ) from None
         except (discord.Forbidden, discord.NotFound) as exc:
-            raise DeliveryError(f"Discord: {exc.status} {exc.text}", retryable=False, platform="discord") from None
+            raise DeliveryError(
+                f"Discord: {exc.status} {exc.text}", retryable=False, platform="discord"
+            ) from None
         except discord.HTTPException as exc:
             retryable = exc.status >= 500 or exc.status == 429
-            raise DeliveryError(f"Discord: {exc.status} {exc.text}", retryable=retryable, platform="discord") from None
-        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
-            raise DeliveryError(f"Discord network error: {type(exc).__name__}", retryable=True, platform="discord") from None
+            raise DeliveryError(
+                f"Discord: {exc.status} {exc.text}", retryable=retryable, platform="discord"
+            ) from None
+        except (TimeoutError, aiohttp.ClientError, ConnectionError) as exc:
+            raise DeliveryError(
+                f"Discord network error: {type(exc).__name__}", retryable=True, platform="discord"
+            ) from None
         except OSError as exc:
-            raise DeliveryError(f"cannot read an upload: {exc}", retryable=False, platform="discord") from None
+            raise DeliveryError(
+                f"cannot read an upload: {exc}", retryable=False, platform="discord"
+            ) from None
 
     async def _send_channel(self, channel: Channel, request: Request) -> list[str]:
         target = self.client.get_partial_messageable(int(channel.channel_id or 0))
@@ -110,9 +125,13 @@ class DiscordPublisher:
         none = discord.AllowedMentions.none()
         if request.method == "POST":
             message = await target.send(
-                content=p.get("content"), embeds=_embeds(p), files=_files(request),
-                nonce=p.get("nonce"), allowed_mentions=none, reference=_reference(p),  # type: ignore[arg-type]
-            )  # fmt: skip
+                content=p.get("content"),
+                embeds=_embeds(p),
+                files=_files(request),
+                nonce=p.get("nonce") or discord.utils.MISSING,
+                allowed_mentions=none,
+                reference=_reference(p),  # type: ignore[arg-type]
+            )
             return [str(message.id)]
         match = _MESSAGE.search(request.path)
         if not match:
@@ -120,14 +139,14 @@ class DiscordPublisher:
         partial = target.get_partial_message(int(match.group(1)))
         if request.method == "PATCH":
             await partial.edit(
-                content=p.get("content"), embeds=_embeds(p), attachments=_files(request),
+                content=p.get("content"),
+                embeds=_embeds(p),
+                attachments=_files(request),
                 allowed_mentions=none,
-            )  # fmt: skip
+            )
         elif request.method == "DELETE":
-            try:
+            with contextlib.suppress(discord.NotFound):
                 await partial.delete()
-            except discord.NotFound:
-                pass
         return [match.group(1)]
 
     async def _send_webhook(self, channel: Channel, request: Request) -> list[str]:
@@ -136,9 +155,12 @@ class DiscordPublisher:
         none = discord.AllowedMentions.none()
         if request.method == "POST":
             message = await hook.send(
-                content=p.get("content") or discord.utils.MISSING, embeds=_embeds(p),
-                files=_files(request), allowed_mentions=none, wait=True,
-            )  # fmt: skip
+                content=p.get("content") or discord.utils.MISSING,
+                embeds=_embeds(p),
+                files=_files(request),
+                allowed_mentions=none,
+                wait=True,
+            )
             return [str(message.id)]
         match = _MESSAGE.search(request.path)
         if not match:
@@ -146,17 +168,20 @@ class DiscordPublisher:
         mid = int(match.group(1))
         if request.method == "PATCH":
             await hook.edit_message(
-                mid, content=p.get("content"), embeds=_embeds(p), attachments=_files(request),
+                mid,
+                content=p.get("content"),
+                embeds=_embeds(p),
+                attachments=_files(request),
                 allowed_mentions=none,
-            )  # fmt: skip
+            )
         elif request.method == "DELETE":
-            try:
+            with contextlib.suppress(discord.NotFound):
                 await hook.delete_message(mid)
-            except discord.NotFound:
-                pass
         return [str(mid)]
 
 
 def make_client() -> discord.Client:
     """A client for REST sends; admin commands connect it to the gateway as well."""
-    return discord.Client(intents=discord.Intents.none())
+    intents = discord.Intents.none()
+    intents.guilds = True  # the guilds' roles, for the admin role allow-list
+    return discord.Client(intents=intents)

@@ -7,6 +7,7 @@ the one step in flight can be sent twice (Discord drops that resend through its 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -107,7 +108,7 @@ class Outbox:
         self.store.reset_inflight()
         self._workers = []
 
-    async def drain(self, timeout: float = 60.0) -> bool:
+    async def drain(self, timeout: float = 60.0) -> bool:  # noqa: ASYNC109
         """Wait until nothing is due (used by one-shot commands and tests)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -139,10 +140,8 @@ class Outbox:
             flag.clear()
             due = self.store.next_due(name)
             wait = 30.0 if due is None else max(0.0, (due - self.clock()).total_seconds())
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(flag.wait(), timeout=min(wait, 30.0) + 0.001)
-            except TimeoutError:
-                pass
 
     async def _process(self, delivery: Delivery) -> None:
         channel = self.channels[delivery.channel]
@@ -189,9 +188,14 @@ class Outbox:
         if request.platform == "telegram":
             params["reply_parameters"] = {"message_id": int(target)}
         return Request(
-            request.platform, request.method, params, request.path, request.uploads,
-            request.purpose, None,
-        )  # fmt: skip
+            request.platform,
+            request.method,
+            params,
+            request.path,
+            request.uploads,
+            request.purpose,
+            None,
+        )
 
     async def _retry(self, delivery: Delivery, error: str, retry_after: float | None) -> None:
         now = self.clock()
@@ -205,8 +209,12 @@ class Outbox:
         self.store.retry_later(delivery.id, now + timedelta(seconds=wait), error, now)
         log.warning(
             "delivery %s to %s: %s; attempt %d, next in %.1fs",
-            delivery.id, delivery.channel, error, attempt, wait,
-        )  # fmt: skip
+            delivery.id,
+            delivery.channel,
+            error,
+            attempt,
+            wait,
+        )
 
     async def _fail(self, delivery: Delivery, error: str) -> None:
         self.store.finish(delivery.id, "failed", self.clock(), error)

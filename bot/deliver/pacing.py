@@ -87,7 +87,9 @@ class Pacer:
         waits.append(self._next_free.get(key, now) - now)
         waits.append(self._telegram.wait(cost, now))
         if str(channel.chat_id).startswith("-"):
-            group = self._groups.setdefault(key, RollingWindow(self.rates.group_limit, self.rates.group_window))
+            group = self._groups.setdefault(
+                key, RollingWindow(self.rates.group_limit, self.rates.group_window)
+            )
             waits.append(group.wait(cost, now))
         return max(waits)
 

@@ -86,18 +86,28 @@ class TelegramPublisher:
             seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
             raise DeliveryError(
                 f"Telegram flood control: retry after {seconds:g}s",
-                retryable=True, retry_after=seconds, platform="telegram",
-            ) from None  # fmt: skip
+                retryable=True,
+                retry_after=seconds,
+                platform="telegram",
+            ) from None
         except BadRequest as exc:
             if any(h in exc.message.lower() for h in HARMLESS):
                 return []
-            raise DeliveryError(f"Telegram: {exc.message}", retryable=False, platform="telegram") from None
+            raise DeliveryError(
+                f"Telegram: {exc.message}", retryable=False, platform="telegram"
+            ) from None
         except (Forbidden, InvalidToken) as exc:
-            raise DeliveryError(f"Telegram: {exc.message}", retryable=False, platform="telegram") from None
+            raise DeliveryError(
+                f"Telegram: {exc.message}", retryable=False, platform="telegram"
+            ) from None
         except (TimedOut, NetworkError) as exc:
-            raise DeliveryError(f"Telegram network error: {exc.message}", retryable=True, platform="telegram") from None
+            raise DeliveryError(
+                f"Telegram network error: {exc.message}", retryable=True, platform="telegram"
+            ) from None
         except OSError as exc:
-            raise DeliveryError(f"cannot read an upload: {exc}", retryable=False, platform="telegram") from None
+            raise DeliveryError(
+                f"cannot read an upload: {exc}", retryable=False, platform="telegram"
+            ) from None
 
     async def _call(self, request: Request) -> Message | tuple[Message, ...] | bool:
         p = request.params
@@ -111,14 +121,18 @@ class TelegramPublisher:
                 )
             case "sendPhoto":
                 return await self.bot.send_photo(
-                    photo=_file(p["photo"], uploads), caption=p.get("caption"), parse_mode=html,
+                    photo=_file(p["photo"], uploads),
+                    caption=p.get("caption"),
+                    parse_mode=html,
                     **_common(p),
-                )  # fmt: skip
+                )
             case "sendDocument":
                 return await self.bot.send_document(
-                    document=_file(p["document"], uploads), caption=p.get("caption"),
-                    parse_mode=html, **_common(p),
-                )  # fmt: skip
+                    document=_file(p["document"], uploads),
+                    caption=p.get("caption"),
+                    parse_mode=html,
+                    **_common(p),
+                )
             case "sendMediaGroup":
                 media = [
                     (InputMediaPhoto if item["type"] == "photo" else InputMediaDocument)(
@@ -131,14 +145,19 @@ class TelegramPublisher:
                 return await self.bot.send_media_group(media=media, **_common(p))
             case "editMessageText":
                 return await self.bot.edit_message_text(
-                    text=p["text"], chat_id=p["chat_id"], message_id=int(p["message_id"]),
-                    parse_mode=html, link_preview_options=no_preview,
-                )  # fmt: skip
+                    text=p["text"],
+                    chat_id=p["chat_id"],
+                    message_id=int(p["message_id"]),
+                    parse_mode=html,
+                    link_preview_options=no_preview,
+                )
             case "editMessageCaption":
                 return await self.bot.edit_message_caption(
-                    chat_id=p["chat_id"], message_id=int(p["message_id"]),
-                    caption=p.get("caption"), parse_mode=html,
-                )  # fmt: skip
+                    chat_id=p["chat_id"],
+                    message_id=int(p["message_id"]),
+                    caption=p.get("caption"),
+                    parse_mode=html,
+                )
             case "deleteMessage":
                 return await self.bot.delete_message(
                     chat_id=p["chat_id"], message_id=int(p["message_id"])

@@ -7,9 +7,9 @@ title links back to the post on the website.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
 import re
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 from ..domain import Channel, Media, Post
@@ -121,7 +121,9 @@ def _request(
     if channel.platform == "discord":
         payload.update(nonce=nonce(post, channel, step), enforce_nonce=True)
     purpose = "post" if step == 0 else "continuation"
-    return Request("discord", "POST", payload, path=_route(channel), uploads=uploads, purpose=purpose)
+    return Request(
+        "discord", "POST", payload, path=_route(channel), uploads=uploads, purpose=purpose
+    )
 
 
 def _image_ref(media: Media) -> dict[str, str]:

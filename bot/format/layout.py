@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from ..domain import Post
@@ -23,7 +23,7 @@ class FormatOptions:
     site_url: str | None = None
     post_url_template: str = "{site_url}/posts/{slug}/"
     color: int = 0x1B4F9C
-    tz: ZoneInfo = ZoneInfo("Asia/Tokyo")
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tokyo"))
     read_more: str = "Read on the website"
 
 

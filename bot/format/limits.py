@@ -99,7 +99,7 @@ def _hard_cut(text: str, limit: int, measure: Measure) -> int:
         else:
             hi = mid - 1
     cut = lo
-    while 1 < cut < len(text) and _is_joiner(text[cut]):
+    while 1 < cut < len(text) and _splits_grapheme(text, cut):
         cut -= 1
     return cut if cut > 0 else lo
 

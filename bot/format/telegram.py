@@ -33,7 +33,11 @@ def block_html(block: Block) -> str:
     if block.kind == "code":
         code = escape("".join(s.text for s in block.spans), quote=False)
         lang = re.sub(r"[^\w+#-]", "", block.lang)
-        return f'<pre><code class="language-{lang}">{code}</code></pre>' if lang else f"<pre>{code}</pre>"
+        return (
+            f'<pre><code class="language-{lang}">{code}</code></pre>'
+            if lang
+            else f"<pre>{code}</pre>"
+        )
     inner = escape(block.prefix, quote=False) + "".join(span_html(s) for s in block.spans)
     return f"<blockquote>{inner}</blockquote>" if block.kind == "quote" else inner
 

@@ -73,7 +73,9 @@ def check_duplicates(posts: Iterable[Post]) -> LoadResult:
     for post in posts:
         if post.key in owners:
             result.errors.append(
-                ContentError(post.source, f"slug {post.key!r} is already used by {owners[post.key]}")
+                ContentError(
+                    post.source, f"slug {post.key!r} is already used by {owners[post.key]}"
+                )
             )
             continue
         owners[post.key] = post.source

@@ -24,8 +24,22 @@ _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*$|^__(.+?)__$")
 _QUOTED = re.compile(r"^[“\"«「『](.+)[”\"»」』]$")
 _SLUG_BAD = re.compile(r"[\s/\\?#%]+")
 KNOWN_KEYS = {
-    "title", "date", "abstract", "image", "images", "slug", "tags", "lang", "publish_at",
-    "event", "channels", "draft", "description", "summary", "author", "categories",
+    "title",
+    "date",
+    "abstract",
+    "image",
+    "images",
+    "slug",
+    "tags",
+    "lang",
+    "publish_at",
+    "event",
+    "channels",
+    "draft",
+    "description",
+    "summary",
+    "author",
+    "categories",
 }
 
 
@@ -53,7 +67,8 @@ def _decode(raw: bytes, source: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(
-            source, f"not UTF-8 text (undecodable byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            source,
+            f"not UTF-8 text (undecodable byte 0x{raw[exc.start]:02x} at offset {exc.start})",
         ) from None
     if not text.strip():
         raise ContentError(source, "the file is empty")

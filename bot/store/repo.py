@@ -116,10 +116,19 @@ class Store:
     # -- posts --------------------------------------------------------------------------------
     @staticmethod
     def _post_state(row: PostRow) -> PostState:
-        return PostState(row.key, row.source, row.digest, row.version, row.state, _aware(row.due_at))
+        return PostState(
+            row.key, row.source, row.digest, row.version, row.state, _aware(row.due_at)
+        )
 
     def posts(self) -> dict[str, PostState]:
-        cols = (PostRow.key, PostRow.source, PostRow.digest, PostRow.version, PostRow.state, PostRow.due_at)
+        cols = (
+            PostRow.key,
+            PostRow.source,
+            PostRow.digest,
+            PostRow.version,
+            PostRow.state,
+            PostRow.due_at,
+        )
         with self.session() as s:
             return {row[0]: PostState(*row) for row in s.execute(select(*cols))}
 
@@ -147,11 +156,18 @@ class Store:
         with self.session() as s:
             s.add_all(
                 PostRow(
-                    key=p.key, source=p.source, digest=p.digest, title=p.title, version=1,
-                    state=state, due_at=p.due_at, first_seen=now, updated_at=now,
+                    key=p.key,
+                    source=p.source,
+                    digest=p.digest,
+                    title=p.title,
+                    version=1,
+                    state=state,
+                    due_at=p.due_at,
+                    first_seen=now,
+                    updated_at=now,
                 )
                 for p in posts
-            )  # fmt: skip
+            )
 
     def set_post_state(self, key: str, state: str, now: datetime) -> None:
         with self.session() as s:
@@ -213,11 +229,18 @@ class Store:
     @staticmethod
     def _delivery(row: DeliveryRow) -> Delivery:
         return Delivery(
-            row.id, row.post_key, row.channel, row.kind, row.state,
-            list(row.requests.get("requests", [])), row.progress, row.attempts,
-            _aware(row.next_attempt_at), row.last_error,
+            row.id,
+            row.post_key,
+            row.channel,
+            row.kind,
+            row.state,
+            list(row.requests.get("requests", [])),
+            row.progress,
+            row.attempts,
+            _aware(row.next_attempt_at),
+            row.last_error,
             datetime.fromisoformat(na) if (na := row.requests.get("not_after")) else None,
-        )  # fmt: skip
+        )
 
     def claim_next(self, channel: str, now: datetime) -> Delivery | None:
         """The oldest due delivery of a channel, marked as being sent."""
@@ -256,11 +279,17 @@ class Store:
         with self.session() as s:
             s.add(
                 SentRow(
-                    delivery_id=delivery.id, post_key=delivery.post_key, channel=delivery.channel,
-                    role=role, step=step, method=method, message_ids={"ids": ids}, live=1,
+                    delivery_id=delivery.id,
+                    post_key=delivery.post_key,
+                    channel=delivery.channel,
+                    role=role,
+                    step=step,
+                    method=method,
+                    message_ids={"ids": ids},
+                    live=1,
                     sent_at=now,
                 )
-            )  # fmt: skip
+            )
             s.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.id == delivery.id)
@@ -281,7 +310,10 @@ class Store:
             assert row is not None
             row.attempts += 1
             row.state, row.next_attempt_at, row.last_error, row.updated_at = (
-                "pending", at, error, now
+                "pending",
+                at,
+                error,
+                now,
             )
             return row.attempts
 
@@ -293,7 +325,9 @@ class Store:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
-    def cancel(self, *, post_key: str, channel: str | None = None, kinds: tuple[str, ...] = ()) -> int:
+    def cancel(
+        self, *, post_key: str, channel: str | None = None, kinds: tuple[str, ...] = ()
+    ) -> int:
         with self.session() as s:
             query = update(DeliveryRow).where(
                 DeliveryRow.post_key == post_key, DeliveryRow.state == "pending"
@@ -305,7 +339,9 @@ class Store:
             result = s.execute(query.values(state="cancelled"))
             return int(getattr(result, "rowcount", 0) or 0)
 
-    def deliveries(self, *, state: str | None = None, post_key: str | None = None) -> list[Delivery]:
+    def deliveries(
+        self, *, state: str | None = None, post_key: str | None = None
+    ) -> list[Delivery]:
         with self.session() as s:
             query = select(DeliveryRow).order_by(DeliveryRow.id)
             if state:
@@ -341,7 +377,9 @@ class Store:
                 )
             )
             suffix = f":{event_start}"
-            return {k.removesuffix(suffix).rsplit(":remind:", 1)[1] for k in keys if k.endswith(suffix)}
+            return {
+                k.removesuffix(suffix).rsplit(":remind:", 1)[1] for k in keys if k.endswith(suffix)
+            }
 
     def channels_with_pending(self) -> list[str]:
         with self.session() as s:
@@ -366,7 +404,9 @@ class Store:
             )
         latest: dict[int, Sent] = {}
         for r in rows:  # later deliveries (edits) supersede earlier steps
-            latest[r.step] = Sent(r.delivery_id, r.step, r.method, list(r.message_ids["ids"]), r.role)
+            latest[r.step] = Sent(
+                r.delivery_id, r.step, r.method, list(r.message_ids["ids"]), r.role
+            )
         return [latest[k] for k in sorted(latest)]
 
     def mark_gone(self, post_key: str, channel: str, steps: list[int] | None = None) -> None:
@@ -383,11 +423,8 @@ class Store:
                     DeliveryRow.channel, DeliveryRow.state
                 )
             ).all()
-            last = dict(
-                s.execute(
-                    select(SentRow.channel, func.max(SentRow.sent_at)).group_by(SentRow.channel)
-                ).all()
-            )
+            latest = select(SentRow.channel, func.max(SentRow.sent_at)).group_by(SentRow.channel)
+            last: dict[str, datetime] = {row[0]: row[1] for row in s.execute(latest)}
             errors = {
                 r.channel: r.last_error
                 for r in s.scalars(

@@ -51,7 +51,9 @@ def store(db_url: str) -> Iterator[Store]:
 
 
 def post(key: str = "picnic", digest: str = "d1", when: datetime = NOW) -> Post:
-    return Post(key=key, source=f"news/{key}.md", title="Picnic ពិធី 祭り", date=when, body="x", digest=digest)
+    return Post(
+        key=key, source=f"news/{key}.md", title="Picnic ពិធី 祭り", date=when, body="x", digest=digest
+    )
 
 
 def test_versions_go_up_only_when_content_changes(store: Store) -> None:
@@ -69,11 +71,18 @@ def test_datetimes_come_back_aware_and_equal(store: Store) -> None:
 
 def test_outbox_dedupes_orders_and_respects_due_time(store: Store) -> None:
     req = [{"platform": "telegram", "method": "sendMessage", "params": {"text": "hi"}}]
-    first = store.enqueue("k:1", post_key="picnic", channel="tg", kind="publish", requests=req, now=NOW)
+    first = store.enqueue(
+        "k:1", post_key="picnic", channel="tg", kind="publish", requests=req, now=NOW
+    )
     assert first is not None
-    assert store.enqueue("k:1", post_key="picnic", channel="tg", kind="publish", requests=req, now=NOW) is None
+    assert (
+        store.enqueue("k:1", post_key="picnic", channel="tg", kind="publish", requests=req, now=NOW)
+        is None
+    )
     later = NOW + timedelta(minutes=5)
-    store.enqueue("k:2", post_key="picnic", channel="tg", kind="edit", requests=req, now=NOW, not_before=later)
+    store.enqueue(
+        "k:2", post_key="picnic", channel="tg", kind="edit", requests=req, now=NOW, not_before=later
+    )
     claimed = store.claim_next("tg", NOW)
     assert claimed is not None and claimed.id == first and claimed.state == "sending"
     store.finish(first, "sent", NOW)
@@ -84,7 +93,9 @@ def test_outbox_dedupes_orders_and_respects_due_time(store: Store) -> None:
 
 def test_progress_survives_a_crash(store: Store) -> None:
     reqs = [{"platform": "telegram", "method": "sendMessage", "params": {}}] * 3
-    did = store.enqueue("k", post_key="picnic", channel="tg", kind="publish", requests=reqs, now=NOW)
+    did = store.enqueue(
+        "k", post_key="picnic", channel="tg", kind="publish", requests=reqs, now=NOW
+    )
     assert did is not None
     d = store.claim_next("tg", NOW)
     assert d is not None
@@ -108,7 +119,9 @@ def test_retry_counts_attempts_and_status_reports(store: Store) -> None:
 
 def test_latest_edit_supersedes_and_gone_messages_vanish(store: Store) -> None:
     req = [{"platform": "telegram", "method": "sendMessage", "params": {}}]
-    a = store.enqueue("a", post_key="picnic", channel="tg", kind="publish", requests=req * 2, now=NOW)
+    a = store.enqueue(
+        "a", post_key="picnic", channel="tg", kind="publish", requests=req * 2, now=NOW
+    )
     b = store.enqueue("b", post_key="picnic", channel="tg", kind="edit", requests=req, now=NOW)
     assert a is not None and b is not None
     da, db = store.claim_next("tg", NOW), None
@@ -127,7 +140,14 @@ def test_latest_edit_supersedes_and_gone_messages_vanish(store: Store) -> None:
 def test_rename_keeps_history_and_reminders_are_remembered(store: Store) -> None:
     store.save_post(post("old"), "published", NOW)
     start = datetime(2026, 12, 5, 18, 0, tzinfo=TOKYO).isoformat()
-    store.enqueue(f"old:tg:remind:1d:{start}", post_key="old", channel="tg", kind="remind:1d", requests=[], now=NOW)
+    store.enqueue(
+        f"old:tg:remind:1d:{start}",
+        post_key="old",
+        channel="tg",
+        kind="remind:1d",
+        requests=[],
+        now=NOW,
+    )
     store.rename_post("old", "new", "news/new.md", NOW)
     assert "new" in store.posts() and "old" not in store.posts()
     assert store.reminders_sent("new", start) == {"1d"}
