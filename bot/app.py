@@ -22,6 +22,7 @@ from .deliver.publisher import Publisher
 from .domain import Channel
 from .errors import ConfigError, DeliveryError
 from .format.telegram import text_request
+from .guild_events import GuildEventApi, GuildEvents
 from .ingest.loader import load_all
 from .ingest.watcher import ContentWatcher
 from .report import Redactor, Reporter, Sender
@@ -140,6 +141,7 @@ class App:
             clock=self.clock,
             planner=self.scheduler,
         )
+        self.service.guild_events = self._guild_events()
         self.watcher = ContentWatcher(
             Path(settings.content.dir), self._on_files, debounce_ms=settings.content.debounce_ms
         )
@@ -149,6 +151,20 @@ class App:
         self.started = asyncio.Event()
         self.summary: Summary | None = None
         self.ready_after: float | None = None
+
+    def _guild_events(self) -> GuildEvents | None:
+        cfg = self.settings.discord
+        publisher = self.publishers["discord"]
+        if (
+            not cfg.scheduled_events
+            or not cfg.guild_ids
+            or not hasattr(publisher, "create_guild_event")
+        ):
+            return None
+        api: GuildEventApi = publisher  # type: ignore[assignment]
+        return GuildEvents(
+            api, cfg.guild_ids, self.store, self.service.options, self.reporter.report
+        )
 
     def _admin_senders(self) -> list[Sender]:
         senders: list[Sender] = []

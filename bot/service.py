@@ -20,6 +20,7 @@ from .format.layout import FormatOptions
 from .format.model import Request
 from .format.model_io import request_to_json
 from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
+from .guild_events import GuildEvents
 from .ingest.parse import ParseContext
 from .notices import notice_requests, recurring_post, reminder_post
 from .render import Renderer, channels_for
@@ -89,6 +90,7 @@ class Service:
         self.content_dir = Path(settings.content.dir).resolve()
         self.ctx = ParseContext(settings.association.tz, settings.content.publish_hour)
         self.posts: dict[str, Post] = {}
+        self.guild_events: GuildEvents | None = None
 
     # -- ingest -------------------------------------------------------------------------------
     async def reconcile(
@@ -221,6 +223,7 @@ class Service:
                 await self.publish(post, version=saved.version)
                 self._plan(post, published=True)
                 summary.published.append(post.key)
+                await self._guild_event(post)
             return
         changed = state.digest != post.digest
         if state.state == "archived":
@@ -232,6 +235,7 @@ class Service:
                 await self.publish(post, version=saved.version)
                 summary.published.append(post.key)
                 self._plan(post, published=True)
+                await self._guild_event(post)
             else:
                 self.store.save_post(post, "scheduled", now)
                 self._plan(post, published=False)
@@ -241,8 +245,13 @@ class Service:
             await self.update(post, version=saved.version)
             self._plan(post, published=True)
             summary.edited.append(post.key)
+            await self._guild_event(post)
         else:
             self._plan(post, published=True)
+
+    async def _guild_event(self, post: Post) -> None:
+        if self.guild_events is not None and post.event is not None:
+            await self.guild_events.sync(post)
 
     def _plan(self, post: Post, *, published: bool) -> None:
         sent: set[str] = set()
@@ -259,6 +268,8 @@ class Service:
         self.planner.remove_post(key)
         self.posts.pop(key, None)
         summary.removed.append(key)
+        if self.guild_events is not None:
+            await self.guild_events.remove(key)
         if self.settings.content.retract_removed:
             for channel in self.channels:
                 old = self.store.sent(key, channel.name)

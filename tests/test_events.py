@@ -71,3 +71,40 @@ async def test_queue_lists_the_reminders_of_a_new_event(site: Path, make_setting
     assert [r[1].rsplit(":", 1)[1] for r in reminders] == ["7d", "1d", "2h"]
     assert all("General meeting" in r[2] for r in reminders)
     assert reminders[-1][0].startswith((start - timedelta(hours=2)).strftime("%a %Y-%m-%d 16:00"))
+
+
+async def test_discord_guild_event_follows_the_post(site: Path, make_settings, tg, dc) -> None:
+    from tests.fakes.discord_api import DEFAULT_GUILD_ID
+
+    guild = str(DEFAULT_GUILD_ID)
+    settings = make_settings(
+        dc=dc, webhook=False, discord={"scheduled_events": True, "guild_ids": [guild]}
+    )
+    app = App(settings, with_admin=False)
+    await app.start()
+    try:
+        now = datetime.now(settings.association.tz)
+        start = (now + timedelta(days=3)).replace(hour=18, minute=0, second=0, microsecond=0)
+        path = write_post(site / "content/ev/fest.md", "Khmer New Year festival", "Dance and food.",
+                          date=now.date().isoformat(), extra=event_extra(start))  # fmt: skip
+        await wait_for(lambda: dc.scheduled_events.get(DEFAULT_GUILD_ID), timeout=10)
+        [event] = dc.scheduled_events[DEFAULT_GUILD_ID]
+        assert event["name"] == "Khmer New Year festival"
+        assert event["entity_metadata"]["location"] == "Shinjuku Cultural Center"
+        assert datetime.fromisoformat(event["scheduled_start_time"]) == start
+
+        moved = start + timedelta(days=1)
+        write_post(path, "Khmer New Year festival", "Dance and food.",
+                   date=now.date().isoformat(), extra=event_extra(moved))  # fmt: skip
+        await wait_for(
+            lambda: datetime.fromisoformat(
+                dc.scheduled_events[DEFAULT_GUILD_ID][0]["scheduled_start_time"]
+            )
+            == moved,
+            timeout=10,
+        )
+        assert len(dc.scheduled_events[DEFAULT_GUILD_ID]) == 1
+        path.unlink()
+        await wait_for(lambda: not dc.scheduled_events.get(DEFAULT_GUILD_ID), timeout=10)
+    finally:
+        await app.stop()

@@ -149,6 +149,17 @@ class DiscordPublisher:
                 await partial.delete()
         return [match.group(1)]
 
+    async def create_guild_event(self, guild_id: str, payload: dict[str, Any]) -> str:
+        data = await self.client.http.create_guild_scheduled_event(int(guild_id), **payload)
+        return str(data["id"])
+
+    async def edit_guild_event(self, guild_id: str, event_id: str, payload: dict[str, Any]) -> None:
+        await self.client.http.edit_scheduled_event(int(guild_id), int(event_id), **payload)
+
+    async def delete_guild_event(self, guild_id: str, event_id: str) -> None:
+        with contextlib.suppress(discord.NotFound):
+            await self.client.http.delete_scheduled_event(int(guild_id), int(event_id))
+
     async def _send_webhook(self, channel: Channel, request: Request) -> list[str]:
         hook = self._webhook(channel)
         p = request.params
