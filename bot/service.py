@@ -19,8 +19,8 @@ from .errors import ContentError
 from .format.layout import FormatOptions
 from .format.model import Request
 from .format.model_io import request_to_json
-from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
 from .guild_events import GuildEvents
+from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
 from .ingest.parse import ParseContext
 from .notices import notice_requests, recurring_post, reminder_post
 from .render import Renderer, channels_for
