@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from rich.console import Console
 
@@ -37,6 +38,7 @@ log = logging.getLogger("bot")
 
 
 def secrets_of(settings: Settings) -> list[str]:
+    """Every secret a log line or report could carry: tokens, passwords, webhook tokens."""
     values = [
         s.get_secret_value()
         for s in (
@@ -46,7 +48,13 @@ def secrets_of(settings: Settings) -> list[str]:
         )
         if s is not None
     ]
-    values += [u for c in settings.channel_list() if (u := settings.webhook_url(c))]
+    if settings.secrets.database_url is not None:
+        password = urlsplit(settings.secrets.database_url.get_secret_value()).password
+        values += [password] if password else []
+    for channel in settings.channel_list():
+        if url := settings.webhook_url(channel):
+            values.append(url)
+            values += [part for part in url.split("/") if len(part) >= 32]  # the webhook token
     return values
 
 
