@@ -108,3 +108,30 @@ async def test_discord_guild_event_follows_the_post(site: Path, make_settings, t
         await wait_for(lambda: not dc.scheduled_events.get(DEFAULT_GUILD_ID), timeout=10)
     finally:
         await app.stop()
+
+
+async def test_recurring_reminder_goes_to_its_channels(make_settings, tg, dc) -> None:
+    from bot.config import RecurringCfg
+    from bot.schedule.plan import JobSpec
+
+    meeting = RecurringCfg(
+        name="general-meeting",
+        cron="0 19 1 * *",
+        text="The monthly general meeting is today at {{ time }}.",
+        channels=["tg-news"],
+    )
+    settings = make_settings(tg=tg, dc=dc, webhook=False, reminders={"recurring": [meeting]})
+    app = App(settings, with_admin=False)
+    await app.start()
+    try:
+        assert [j.id for j in app.scheduler.jobs()] == ["recurring:general-meeting"]
+        now = datetime.now(settings.association.tz)
+        await app.service.on_due(
+            JobSpec("recurring:general-meeting", "recurring", now, name="general-meeting")
+        )
+        await wait_for(
+            lambda: any("general meeting is today" in m.text for m in tg.messages_in(TG_CHAT))
+        )
+        assert not dc.messages.get(DC_CHANNEL)
+    finally:
+        await app.stop()
