@@ -1,0 +1,305 @@
+"""The outbox part of the store: deliveries, their progress, and the messages they created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .base import StoreBase
+from .models import DeliveryRow, SentRow
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    post_key: str | None
+    channel: str
+    kind: str
+    state: str
+    requests: list[dict[str, Any]]
+    progress: int
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    not_after: datetime | None = None  # reminders: pointless once the event has started
+
+
+@dataclass(frozen=True)
+class Sent:
+    delivery_id: int
+    step: int
+    method: str
+    ids: list[str]
+    role: str
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    channel: str
+    pending: int
+    failed: int
+    sent: int
+    last_sent_at: datetime | None
+    last_error: str | None
+
+
+class OutboxStore(StoreBase):
+    # -- outbox -------------------------------------------------------------------------------
+    def enqueue(
+        self,
+        dedupe_key: str,
+        *,
+        post_key: str | None,
+        channel: str,
+        kind: str,
+        requests: list[dict[str, Any]],
+        now: datetime,
+        not_before: datetime | None = None,
+        fingerprint: str | None = None,
+        not_after: datetime | None = None,
+    ) -> int | None:
+        """Add a delivery; returns None when one with the same dedupe key already exists."""
+        row = DeliveryRow(
+            dedupe_key=dedupe_key,
+            post_key=post_key,
+            channel=channel,
+            kind=kind,
+            state="pending",
+            requests={
+                "requests": requests,
+                "fingerprint": fingerprint,
+                "not_after": not_after.isoformat() if not_after else None,
+            },
+            progress=0,
+            attempts=0,
+            next_attempt_at=not_before or now,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with self.session() as s:
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            return None
+
+    @staticmethod
+    def _delivery(row: DeliveryRow) -> Delivery:
+        return Delivery(
+            row.id,
+            row.post_key,
+            row.channel,
+            row.kind,
+            row.state,
+            list(row.requests.get("requests", [])),
+            row.progress,
+            row.attempts,
+            row.next_attempt_at,
+            row.last_error,
+            datetime.fromisoformat(na) if (na := row.requests.get("not_after")) else None,
+        )
+
+    def claim_next(self, channel: str, now: datetime) -> Delivery | None:
+        """The oldest due delivery of a channel, marked as being sent."""
+        with self.session() as s:
+            row = s.scalars(
+                select(DeliveryRow)
+                .where(DeliveryRow.channel == channel, DeliveryRow.state == "pending")
+                .order_by(DeliveryRow.id)
+                .limit(1)
+            ).first()
+            if row is None or row.next_attempt_at > now:
+                return None
+            row.state, row.updated_at = "sending", now
+            return self._delivery(row)
+
+    def next_due(self, channel: str) -> datetime | None:
+        with self.session() as s:
+            return s.scalar(
+                select(func.min(DeliveryRow.next_attempt_at)).where(
+                    DeliveryRow.channel == channel, DeliveryRow.state == "pending"
+                )
+            )
+
+    def record_step(
+        self,
+        delivery: Delivery,
+        index: int,
+        step: int,
+        method: str,
+        ids: list[str],
+        role: str,
+        now: datetime,
+    ) -> None:
+        """Request `index` went through: remember the ids of message slot `step`, move on."""
+        with self.session() as s:
+            s.add(
+                SentRow(
+                    delivery_id=delivery.id,
+                    post_key=delivery.post_key,
+                    channel=delivery.channel,
+                    role=role,
+                    step=step,
+                    method=method,
+                    message_ids={"ids": ids},
+                    live=1,
+                    sent_at=now,
+                )
+            )
+            s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery.id)
+                .values(progress=index + 1, updated_at=now)
+            )
+
+    def finish(self, delivery_id: int, state: str, now: datetime, error: str | None = None) -> None:
+        with self.session() as s:
+            s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery_id)
+                .values(state=state, updated_at=now, last_error=error)
+            )
+
+    def retry_later(self, delivery_id: int, at: datetime, error: str, now: datetime) -> int:
+        with self.session() as s:
+            row = s.get(DeliveryRow, delivery_id)
+            assert row is not None
+            row.attempts += 1
+            row.state, row.next_attempt_at, row.last_error, row.updated_at = (
+                "pending",
+                at,
+                error,
+                now,
+            )
+            return row.attempts
+
+    def reset_inflight(self) -> int:
+        """After a crash: deliveries caught mid-send resume from their last recorded step."""
+        with self.session() as s:
+            result = s.execute(
+                update(DeliveryRow).where(DeliveryRow.state == "sending").values(state="pending")
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def cancel(
+        self, *, post_key: str, channel: str | None = None, kinds: tuple[str, ...] = ()
+    ) -> int:
+        with self.session() as s:
+            query = update(DeliveryRow).where(
+                DeliveryRow.post_key == post_key, DeliveryRow.state == "pending"
+            )
+            if channel:
+                query = query.where(DeliveryRow.channel == channel)
+            if kinds:
+                query = query.where(DeliveryRow.kind.in_(kinds))
+            result = s.execute(query.values(state="cancelled"))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def deliveries(
+        self, *, state: str | None = None, post_key: str | None = None
+    ) -> list[Delivery]:
+        with self.session() as s:
+            query = select(DeliveryRow).order_by(DeliveryRow.id)
+            if state:
+                query = query.where(DeliveryRow.state == state)
+            if post_key:
+                query = query.where(DeliveryRow.post_key == post_key)
+            return [self._delivery(r) for r in s.scalars(query)]
+
+    def last_fingerprint(self, post_key: str, channel: str) -> str | None:
+        """Fingerprint of the rendering last queued for a post in a channel."""
+        with self.session() as s:
+            row = s.scalars(
+                select(DeliveryRow)
+                .where(
+                    DeliveryRow.post_key == post_key,
+                    DeliveryRow.channel == channel,
+                    DeliveryRow.kind.in_(("publish", "edit")),
+                    DeliveryRow.state != "cancelled",
+                )
+                .order_by(DeliveryRow.id.desc())
+                .limit(1)
+            ).first()
+            return row.requests.get("fingerprint") if row else None
+
+    def reminders_sent(self, post_key: str, event_start: str) -> set[str]:
+        """Offsets whose reminder was queued or sent for this start of the event."""
+        with self.session() as s:
+            keys = s.scalars(
+                select(DeliveryRow.dedupe_key).where(
+                    DeliveryRow.post_key == post_key,
+                    DeliveryRow.kind.like("remind:%"),
+                    DeliveryRow.state != "cancelled",
+                )
+            )
+            suffix = f":{event_start}"
+            return {
+                k.removesuffix(suffix).rsplit(":remind:", 1)[1] for k in keys if k.endswith(suffix)
+            }
+
+    def sent(self, post_key: str, channel: str, role: str = "post") -> list[Sent]:
+        """Live messages of the latest delivery of `role` for a post in a channel, by step."""
+        with self.session() as s:
+            rows = list(
+                s.scalars(
+                    select(SentRow)
+                    .where(
+                        SentRow.post_key == post_key,
+                        SentRow.channel == channel,
+                        SentRow.role == role,
+                        SentRow.live == 1,
+                    )
+                    .order_by(SentRow.delivery_id, SentRow.step)
+                )
+            )
+        latest: dict[int, Sent] = {}
+        for r in rows:  # later deliveries (edits) supersede earlier steps
+            latest[r.step] = Sent(
+                r.delivery_id, r.step, r.method, list(r.message_ids["ids"]), r.role
+            )
+        return [latest[k] for k in sorted(latest)]
+
+    def mark_gone(self, post_key: str, channel: str, steps: list[int] | None = None) -> None:
+        with self.session() as s:
+            query = update(SentRow).where(SentRow.post_key == post_key, SentRow.channel == channel)
+            if steps is not None:
+                query = query.where(SentRow.step.in_(steps))
+            s.execute(query.values(live=0))
+
+    def status(self) -> list[ChannelStatus]:
+        with self.session() as s:
+            counts = s.execute(
+                select(DeliveryRow.channel, DeliveryRow.state, func.count()).group_by(
+                    DeliveryRow.channel, DeliveryRow.state
+                )
+            ).all()
+            latest = select(SentRow.channel, func.max(SentRow.sent_at)).group_by(SentRow.channel)
+            last: dict[str, datetime] = {row[0]: row[1] for row in s.execute(latest)}
+            errors = {
+                r.channel: r.last_error
+                for r in s.scalars(
+                    select(DeliveryRow)
+                    .where(DeliveryRow.last_error.is_not(None))
+                    .order_by(DeliveryRow.updated_at)
+                )
+            }
+        table: dict[str, dict[str, int]] = {}
+        for channel, state, n in counts:
+            table.setdefault(channel, {})[state] = n
+        names = sorted(set(table) | set(last))
+        return [
+            ChannelStatus(
+                name,
+                table.get(name, {}).get("pending", 0) + table.get(name, {}).get("sending", 0),
+                table.get(name, {}).get("failed", 0),
+                table.get(name, {}).get("sent", 0),
+                last.get(name),
+                errors.get(name),
+            )
+            for name in names
+        ]
