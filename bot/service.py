@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,19 +9,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .announce import Announcer
 from .config import Settings
-from .deliver.edits import plan_edit, plan_retract
 from .deliver.outbox import Outbox
-from .domain import Channel, Post
+from .domain import Post
 from .errors import ContentError
 from .format.layout import FormatOptions
-from .format.model import Request
-from .format.model_io import request_to_json
 from .guild_events import GuildEvents
 from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
 from .ingest.parse import ParseContext
-from .notices import notice_requests, recurring_post, reminder_post
-from .render import Renderer, channels_for
+from .render import Renderer
 from .report import Reporter
 from .schedule.plan import JobSpec
 from .store.repo import PostState, Store
@@ -63,11 +58,6 @@ class Summary:
     errors: list[str] = field(default_factory=list)
 
 
-def fingerprint(requests: Sequence[Request]) -> str:
-    blob = json.dumps([request_to_json(r) for r in requests], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()[:32]
-
-
 class Service:
     def __init__(
         self,
@@ -86,6 +76,7 @@ class Service:
         self.clock = clock
         self.planner: Planner = planner or NoPlanner()
         self.renderer = Renderer(settings)
+        self.announcer = Announcer(settings, store, outbox, reporter, self.renderer, clock=clock)
         self.channels = settings.channel_list()
         self.content_dir = Path(settings.content.dir).resolve()
         self.ctx = ParseContext(settings.association.tz, settings.content.publish_hour)
@@ -271,19 +262,9 @@ class Service:
         if self.guild_events is not None:
             await self.guild_events.remove(key)
         if self.settings.content.retract_removed:
-            for channel in self.channels:
-                old = self.store.sent(key, channel.name)
-                if old:
-                    self.store.enqueue(
-                        f"{key}:{channel.name}:retract:{now.isoformat()}",
-                        post_key=key,
-                        channel=channel.name,
-                        kind="retract",
-                        requests=plan_retract(channel, old),
-                        now=now,
-                    )
+            self.announcer.retract(key)
 
-    # -- sending ------------------------------------------------------------------------------
+    # -- sending (see announce.py) --------------------------------------------------------------
     async def publish(
         self,
         post: Post,
@@ -293,61 +274,10 @@ class Service:
         kind: str = "publish",
     ) -> list[int]:
         """Queue the post for its channels (or `only` those named). Returns the delivery ids."""
-        prepared = self.renderer.prepare(post)
-        if prepared.problems:
-            shown = list(prepared.problems[:3])
-            if len(prepared.problems) > 3:
-                shown.append(f"and {len(prepared.problems) - 3} more image problems")
-            await self.reporter.report(
-                f"media:{post.source}", f"{post.source}: " + "; ".join(shown)
-            )
-        ids: list[int] = []
-        now = self.clock()
-        for channel in self._targets(post, only):
-            rendering = self.renderer.render(prepared, channel)
-            requests = [request_to_json(r) for r in rendering.requests]
-            stamp = now.isoformat() if kind == "resend" else f"v{version}"
-            delivery = self.store.enqueue(
-                f"{post.key}:{channel.name}:{kind}:{stamp}",
-                post_key=post.key,
-                channel=channel.name,
-                kind=kind,
-                requests=requests,
-                now=now,
-                fingerprint=fingerprint(rendering.requests),
-            )
-            if delivery is not None:
-                ids.append(delivery)
-        self.outbox.wake()
-        return ids
+        return await self.announcer.publish(post, version=version, only=only, kind=kind)
 
     async def update(self, post: Post, *, version: int) -> None:
-        """A published post changed: edit what was sent, send what was not yet."""
-        prepared = self.renderer.prepare(post)
-        now = self.clock()
-        for channel in self._targets(post, None):
-            rendering = self.renderer.render(prepared, channel)
-            fp = fingerprint(rendering.requests)
-            if self.store.last_fingerprint(post.key, channel.name) == fp:
-                continue
-            old = self.store.sent(post.key, channel.name)
-            self.store.cancel(post_key=post.key, channel=channel.name, kinds=("publish", "edit"))
-            if old:
-                requests = plan_edit(channel, rendering.requests, old)
-                kind = "edit"
-            else:
-                requests = [request_to_json(r) for r in rendering.requests]
-                kind = "publish"
-            self.store.enqueue(
-                f"{post.key}:{channel.name}:{kind}:v{version}",
-                post_key=post.key,
-                channel=channel.name,
-                kind=kind,
-                requests=requests,
-                now=now,
-                fingerprint=fp,
-            )
-        self.outbox.wake()
+        await self.announcer.update(post, version=version)
 
     # -- scheduled work -----------------------------------------------------------------------
     async def on_due(self, job: JobSpec) -> None:
@@ -367,60 +297,13 @@ class Service:
 
     async def remind(self, key: str, offset: str) -> list[int]:
         post = self.posts.get(key)
-        now = self.clock()
-        if post is None or post.event is None or now >= post.event.start:
+        if post is None or post.event is None or self.clock() >= post.event.start:
             log.info("reminder %s of %s skipped: no upcoming event", offset, key)
             return []
-        notice = reminder_post(post, self.options, now)
-        ids: list[int] = []
-        for channel in self._targets(post, None):
-            requests = notice_requests(
-                self.renderer, notice, channel, self.store.sent(key, channel.name)
-            )
-            delivery = self.store.enqueue(
-                f"{key}:{channel.name}:remind:{offset}:{post.event.start.isoformat()}",
-                post_key=key,
-                channel=channel.name,
-                kind=f"remind:{offset}",
-                requests=requests,
-                now=now,
-                not_after=post.event.start,
-            )
-            if delivery is not None:
-                ids.append(delivery)
-        self.outbox.wake()
-        return ids
+        return await self.announcer.remind(post, offset)
 
     async def recurring(self, name: str) -> list[int]:
-        found = [r for r in self.settings.reminders.recurring if r.name == name]
-        if not found:
-            log.info("recurring reminder %s is no longer configured", name)
-            return []
-        rec, now = found[0], self.clock()
-        notice = recurring_post(rec.name, rec.text, self.options, now)
-        wanted = set(rec.channels) if rec.channels is not None else None
-        ids: list[int] = []
-        for channel in self.channels:
-            if wanted is not None and channel.name not in wanted:
-                continue
-            requests = notice_requests(self.renderer, notice, channel, [])
-            delivery = self.store.enqueue(
-                f"recurring:{name}:{channel.name}:{now.strftime('%Y-%m-%dT%H:%M')}",
-                post_key=None,
-                channel=channel.name,
-                kind=f"recurring:{name}",
-                requests=requests,
-                now=now,
-            )
-            if delivery is not None:
-                ids.append(delivery)
-        self.outbox.wake()
-        return ids
-
-    def _targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
-        if only:
-            return [c for c in self.channels if c.name in set(only)]
-        return channels_for(post, self.channels)
+        return await self.announcer.recurring(name)
 
     async def _report_content(self, error: ContentError, summary: Summary) -> None:
         summary.errors.append(str(error))
