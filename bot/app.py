@@ -228,6 +228,7 @@ class App:
             self.service.content_dir,
             self.service.ctx,
             self.settings.content.max_file_bytes,
+            self.service.known_files(),
         )
         self.summary = await self.service.reconcile(
             loaded, announce_existing=self.announce_existing

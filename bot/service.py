@@ -16,6 +16,7 @@ from .domain import Post
 from .errors import ContentError
 from .format.layout import FormatOptions
 from .guild_events import GuildEvents
+from .ingest.index import PostIndex
 from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
 from .ingest.parse import ParseContext
 from .render import Renderer
@@ -80,7 +81,7 @@ class Service:
         self.channels = settings.channel_list()
         self.content_dir = Path(settings.content.dir).resolve()
         self.ctx = ParseContext(settings.association.tz, settings.content.publish_hour)
-        self.posts: dict[str, Post] = {}
+        self.posts = PostIndex(self._load, lambda path: source_name(path, self.content_dir))
         self.guild_events: GuildEvents | None = None
 
     # -- ingest -------------------------------------------------------------------------------
@@ -110,7 +111,16 @@ class Service:
             known = self.store.posts()
         for post in loaded.posts:
             await self.apply(post, summary, archive=False, state=known.get(post.key))
-        seen = {p.key for p in loaded.posts}
+        now = self.clock()
+        for key, path in loaded.unchanged:  # same bytes as last time: parsed only if needed
+            self.posts.add_lazy(key, path)
+            state = known.get(key)
+            upcoming = (
+                state is not None and state.event_start is not None and state.event_start > now
+            )
+            if state is not None and (state.state == "scheduled" or upcoming) and key in self.posts:
+                await self.apply(self.posts[key], summary, archive=False, state=state)
+        seen = {p.key for p in loaded.posts} | {key for key, _ in loaded.unchanged}
         for key, state in known.items():
             if key not in seen and state.state != "removed" and state.source not in broken:
                 await self.remove(key, summary)
@@ -131,17 +141,18 @@ class Service:
                 parsed.append(load_file(path, self.content_dir, self.ctx, max_bytes))
             except ContentError as exc:
                 await self._report_content(exc, summary)
-        others = [p for p in self.posts.values() if p.source not in {q.source for q in parsed}]
-        checked = check_duplicates([*others, *parsed])
-        fresh = [p for p in checked.posts if p in parsed]
+        changed_sources = {p.source for p in parsed}
+        owners = {k: src for k, src in self.posts.sources().items() if src not in changed_sources}
+        checked = check_duplicates(parsed, owners)
+        fresh = checked.posts
         for error in checked.errors:
             await self._report_content(error, summary)
         gone = {source_name(p, self.content_dir) for p in removed if not p.exists()}
         await self._detect_renames(fresh, set(), summary, gone=gone)
         for post in fresh:
             await self.apply(post, summary, archive=False)
-        for key, post in list(self.posts.items()):
-            if post.source in gone:
+        for key, source in self.posts.sources().items():
+            if source in gone:
                 await self.remove(key, summary)
         self.outbox.wake()
         return summary
@@ -158,7 +169,7 @@ class Service:
         known = self.store.posts() if known is None else known
         before = len(summary.renamed)
         present = {p.key for p in posts} | {
-            k for k, p in self.posts.items() if p.source not in (gone or set())
+            k for k, src in self.posts.sources().items() if src not in (gone or set())
         }
         by_digest: dict[str, list[str]] = {}
         for key, state in known.items():
@@ -282,7 +293,7 @@ class Service:
     # -- scheduled work -----------------------------------------------------------------------
     async def on_due(self, job: JobSpec) -> None:
         """The scheduler says a job is due."""
-        if job.kind == "publish" and job.post_key in self.posts:
+        if job.kind == "publish" and job.post_key and job.post_key in self.posts:
             await self.apply(self.posts[job.post_key], Summary(), archive=False)
         elif job.kind == "remind" and job.post_key and job.offset:
             await self.remind(job.post_key, job.offset)
@@ -304,6 +315,17 @@ class Service:
 
     async def recurring(self, name: str) -> list[int]:
         return await self.announcer.recurring(name)
+
+    def _load(self, path: Path) -> Post:
+        return load_file(path, self.content_dir, self.ctx, self.settings.content.max_file_bytes)
+
+    def known_files(self) -> dict[str, tuple[str, str]]:
+        """Source → (key, digest) of every post on record, to skip re-parsing unchanged files."""
+        return {
+            s.source: (key, s.digest)
+            for key, s in self.store.posts().items()
+            if s.state != "removed"
+        }
 
     async def _report_content(self, error: ContentError, summary: Summary) -> None:
         summary.errors.append(str(error))

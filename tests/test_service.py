@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -139,5 +139,45 @@ async def test_future_post_waits_for_its_time(site: Path, make_settings, tg, dc)
             site / "content/news/later.md", "Later", "Not yet.", extra=f"publish_at: '{when}'\n"
         )
         await wait_for(lambda: any("Not yet." in t for t in tg_texts(tg)), timeout=15)
+    finally:
+        await app.stop()
+
+
+async def test_edit_while_down_is_applied_at_start(site: Path, make_settings, tg, dc) -> None:
+    settings = make_settings(tg=tg, dc=dc, webhook=False)
+    app = await started(settings)
+    post = write_post(site / "content/news/down.md", "Trip", "Bus leaves at 8.")
+    await wait_for(lambda: any("Bus leaves at 8." in t for t in tg_texts(tg)))
+    await app.stop()
+    write_post(post, "Trip", "Bus leaves at 9.")
+    app = await started(settings)
+    try:
+        assert app.summary is not None and app.summary.edited == ["down"]
+        await wait_for(lambda: any("Bus leaves at 9." in t for t in tg_texts(tg)))
+        assert len(tg_texts(tg)) == 1
+    finally:
+        await app.stop()
+
+
+async def test_unchanged_event_keeps_its_reminders_across_restarts(
+    site: Path, make_settings, tg, dc
+) -> None:
+    settings = make_settings(tg=tg, dc=dc, webhook=False)
+    start = datetime.now(settings.association.tz).replace(microsecond=0)
+    start = start.replace(hour=18, minute=0, second=0) + timedelta(days=10)
+    extra = f"event:\n  start: '{start.isoformat()}'\n"
+    app = await started(settings)
+    write_post(site / "content/ev/gm.md", "General meeting", "Agenda.", extra=extra)
+    await wait_for(lambda: len(app.scheduler.jobs()) == 3)  # 7d, 1d and 2h before
+    await app.stop()
+    app = await started(settings)
+    try:
+        ids = sorted(j.id for j in app.scheduler.jobs())
+        assert [i for i in ids if i.startswith("post:gm:")] == [
+            "post:gm:remind:1d",
+            "post:gm:remind:2h",
+            "post:gm:remind:7d",
+        ]
+        assert "gm" in app.service.posts and app.service.posts["gm"].event is not None
     finally:
         await app.stop()

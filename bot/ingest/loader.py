@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,8 +46,7 @@ def source_name(path: Path, content_dir: Path) -> str:
     return path.relative_to(content_dir).as_posix()
 
 
-def load_file(path: Path, content_dir: Path, ctx: ParseContext, max_bytes: int) -> Post:
-    source = source_name(path, content_dir)
+def read_post_bytes(path: Path, source: str, max_bytes: int) -> tuple[bytes, datetime]:
     try:
         stat = path.stat()
         if stat.st_size > max_bytes:
@@ -56,7 +56,12 @@ def load_file(path: Path, content_dir: Path, ctx: ParseContext, max_bytes: int) 
         raw = path.read_bytes()
     except OSError as exc:
         raise ContentError(source, f"cannot read the file: {exc.strerror or exc}") from None
-    mtime = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
+    return raw, datetime.fromtimestamp(stat.st_mtime, tz=UTC)
+
+
+def load_file(path: Path, content_dir: Path, ctx: ParseContext, max_bytes: int) -> Post:
+    source = source_name(path, content_dir)
+    raw, mtime = read_post_bytes(path, source, max_bytes)
     return parse_post(raw, source, mtime=mtime, ctx=ctx)
 
 
@@ -64,33 +69,53 @@ def load_file(path: Path, content_dir: Path, ctx: ParseContext, max_bytes: int) 
 class LoadResult:
     posts: list[Post] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    unchanged: list[tuple[str, Path]] = field(default_factory=list)  # (key, path), not parsed
 
 
-def check_duplicates(posts: Iterable[Post]) -> LoadResult:
-    """Keep the first post of each key; later ones with the same slug are errors."""
+def check_duplicates(posts: Iterable[Post], owners: Mapping[str, str] | None = None) -> LoadResult:
+    """Keep the first post of each key; later ones with the same slug are errors.
+
+    `owners` maps keys already taken to the file that holds them.
+    """
     result = LoadResult()
-    owners: dict[str, str] = {}
+    taken = dict(owners or {})
     for post in posts:
-        if post.key in owners:
+        owner = taken.get(post.key)
+        if owner is not None and owner != post.source:
             result.errors.append(
-                ContentError(
-                    post.source, f"slug {post.key!r} is already used by {owners[post.key]}"
-                )
+                ContentError(post.source, f"slug {post.key!r} is already used by {owner}")
             )
             continue
-        owners[post.key] = post.source
+        taken[post.key] = post.source
         result.posts.append(post)
     return result
 
 
-def load_all(content_dir: Path, ctx: ParseContext, max_bytes: int) -> LoadResult:
+def load_all(
+    content_dir: Path,
+    ctx: ParseContext,
+    max_bytes: int,
+    known: Mapping[str, tuple[str, str]] | None = None,
+) -> LoadResult:
+    """Every post file. Files whose bytes match `known` (source → (key, digest)) are not
+    parsed again: they come back in `unchanged`."""
     parsed: list[Post] = []
     errors: list[ContentError] = []
+    unchanged: list[tuple[str, Path]] = []
+    owners: dict[str, str] = {}
     for path in post_files(content_dir):
+        source = source_name(path, content_dir)
         try:
-            parsed.append(load_file(path, content_dir, ctx, max_bytes))
+            raw, mtime = read_post_bytes(path, source, max_bytes)
+            seen = known.get(source) if known else None
+            if seen is not None and hashlib.sha256(raw).hexdigest() == seen[1]:
+                unchanged.append((seen[0], path))
+                owners[seen[0]] = source
+                continue
+            parsed.append(parse_post(raw, source, mtime=mtime, ctx=ctx))
         except ContentError as exc:
             errors.append(exc)
-    result = check_duplicates(parsed)
+    result = check_duplicates(parsed, owners)
     result.errors[:0] = errors
+    result.unchanged = unchanged
     return result

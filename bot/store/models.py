@@ -56,6 +56,7 @@ class PostRow(Base):
     # published: handed to the outbox; removed: the file is gone
     state: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime]
+    event_start: Mapped[datetime | None]
     first_seen: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -26,6 +26,7 @@ class PostState:
     version: int
     state: str
     due_at: datetime
+    event_start: datetime | None = None
 
 
 class Store(OutboxStore):
@@ -41,7 +42,9 @@ class Store(OutboxStore):
     # -- posts --------------------------------------------------------------------------------
     @staticmethod
     def _post_state(row: PostRow) -> PostState:
-        return PostState(row.key, row.source, row.digest, row.version, row.state, row.due_at)
+        return PostState(
+            row.key, row.source, row.digest, row.version, row.state, row.due_at, row.event_start
+        )
 
     def posts(self) -> dict[str, PostState]:
         cols = (
@@ -51,6 +54,7 @@ class Store(OutboxStore):
             PostRow.version,
             PostRow.state,
             PostRow.due_at,
+            PostRow.event_start,
         )
         with self.session() as s:
             return {row[0]: PostState(*row) for row in s.execute(select(*cols))}
@@ -71,6 +75,7 @@ class Store(OutboxStore):
                 row.version += 1
             row.source, row.digest, row.title = post.source, post.digest, post.title
             row.state, row.due_at, row.updated_at = state, post.due_at, now
+            row.event_start = post.event.start if post.event else None
             s.flush()
             return self._post_state(row)
 
@@ -86,6 +91,7 @@ class Store(OutboxStore):
                     version=1,
                     state=state,
                     due_at=p.due_at,
+                    event_start=p.event.start if p.event else None,
                     first_seen=now,
                     updated_at=now,
                 )

@@ -1,0 +1,64 @@
+"""The service's posts by key. Files unchanged since the last run are parsed only when needed,
+so a restart on a large archive reads bytes instead of parsing every post."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, MutableMapping
+from pathlib import Path
+
+from ..domain import Post
+from ..errors import ContentError
+
+log = logging.getLogger(__name__)
+
+
+class PostIndex(MutableMapping[str, Post]):
+    def __init__(self, load: Callable[[Path], Post], source_of: Callable[[Path], str]) -> None:
+        self._load = load
+        self._source_of = source_of
+        self._posts: dict[str, Post] = {}
+        self._lazy: dict[str, Path] = {}
+
+    def add_lazy(self, key: str, path: Path) -> None:
+        self._posts.pop(key, None)
+        self._lazy[key] = path
+
+    def sources(self) -> dict[str, str]:
+        """Key → file, without parsing anything."""
+        out = {key: self._source_of(path) for key, path in self._lazy.items()}
+        out.update((key, post.source) for key, post in self._posts.items())
+        return out
+
+    def __getitem__(self, key: str) -> Post:
+        if key in self._posts:
+            return self._posts[key]
+        path = self._lazy[key]
+        try:
+            post = self._load(path)
+        except ContentError as exc:
+            log.warning("%s", exc)
+            raise KeyError(key) from None
+        del self._lazy[key]
+        self._posts[key] = post
+        return post
+
+    def __setitem__(self, key: str, post: Post) -> None:
+        self._lazy.pop(key, None)
+        self._posts[key] = post
+
+    def __delitem__(self, key: str) -> None:
+        if key in self._lazy:
+            del self._lazy[key]
+        else:
+            del self._posts[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._posts or key in self._lazy
+
+    def __iter__(self) -> Iterator[str]:
+        yield from list(self._posts)
+        yield from list(self._lazy)
+
+    def __len__(self) -> int:
+        return len(self._posts) + len(self._lazy)
