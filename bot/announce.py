@@ -119,29 +119,43 @@ class Announcer:
     def options(self) -> FormatOptions:
         return self.renderer.options
 
-    async def remind(self, post: Post, offset: str) -> list[int]:
-        """Queue a reminder of an event post, answering its announcement in each channel."""
-        assert post.event is not None
-        key, now = post.key, self.clock()
-        notice = reminder_post(post, self.options, now)
-        ids: list[int] = []
-        for channel in self._targets(post, None):
-            requests = notice_requests(
-                self.renderer, notice, channel, self.store.sent(key, channel.name)
-            )
+    def _notice(
+        self,
+        notice: Post,
+        channels: Sequence[Channel],
+        *,
+        kind: str,
+        stamp: str,
+        post_key: str | None,
+        not_after: datetime | None = None,
+    ) -> list[int]:
+        """Queue a short notice in each channel, answering the post's announcement if any."""
+        now, ids = self.clock(), []
+        for channel in channels:
+            announcement = self.store.sent(post_key, channel.name) if post_key else []
             delivery = self.store.enqueue(
-                f"{key}:{channel.name}:remind:{offset}:{post.event.start.isoformat()}",
-                post_key=key,
+                f"{post_key or 'config'}:{channel.name}:{kind}:{stamp}",
+                post_key=post_key,
                 channel=channel.name,
-                kind=f"remind:{offset}",
-                requests=requests,
+                kind=kind,
+                requests=notice_requests(self.renderer, notice, channel, announcement),
                 now=now,
-                not_after=post.event.start,
+                not_after=not_after,
             )
             if delivery is not None:
                 ids.append(delivery)
         self.outbox.wake()
         return ids
+
+    async def remind(self, post: Post, offset: str) -> list[int]:
+        """Queue a reminder of an event post, answering its announcement in each channel."""
+        assert post.event is not None
+        notice = reminder_post(post, self.options, self.clock())
+        start = post.event.start
+        return self._notice(
+            notice, self._targets(post, None), kind=f"remind:{offset}",
+            stamp=start.isoformat(), post_key=post.key, not_after=start,
+        )  # fmt: skip
 
     async def recurring(self, name: str) -> list[int]:
         found = [r for r in self.settings.reminders.recurring if r.name == name]
@@ -150,24 +164,10 @@ class Announcer:
             return []
         rec, now = found[0], self.clock()
         notice = recurring_post(rec.name, rec.text, self.options, now)
-        wanted = set(rec.channels) if rec.channels is not None else None
-        ids: list[int] = []
-        for channel in self.channels:
-            if wanted is not None and channel.name not in wanted:
-                continue
-            requests = notice_requests(self.renderer, notice, channel, [])
-            delivery = self.store.enqueue(
-                f"recurring:{name}:{channel.name}:{now.strftime('%Y-%m-%dT%H:%M')}",
-                post_key=None,
-                channel=channel.name,
-                kind=f"recurring:{name}",
-                requests=requests,
-                now=now,
-            )
-            if delivery is not None:
-                ids.append(delivery)
-        self.outbox.wake()
-        return ids
+        wanted = set(rec.channels) if rec.channels is not None else {c.name for c in self.channels}
+        channels = [c for c in self.channels if c.name in wanted]
+        stamp = now.strftime("%Y-%m-%dT%H:%M")
+        return self._notice(notice, channels, kind=f"recurring:{name}", stamp=stamp, post_key=None)
 
     def _targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
         if only:
