@@ -1,0 +1,81 @@
+"""Answers on Discord, and the form that takes a text with line breaks.
+
+Command options hold a single line, so ``/announce`` and ``/schedule`` without a ``text`` open
+a form (a modal) with a paragraph field. Only the admin who opened a form can submit it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import discord
+from discord.utils import MISSING
+
+from .lookup import AdminError
+
+log = logging.getLogger(__name__)
+FAILED = "Sorry, that did not work because of an error on my side. It has been logged."
+FORM_TIMEOUT = 15 * 60.0
+
+Submit = Callable[[discord.Interaction, str, str], Awaitable[None]]
+
+
+async def answer(
+    interaction: discord.Interaction,
+    text: str,
+    *,
+    embeds: Sequence[discord.Embed] = (),
+    files: Sequence[discord.File] = (),
+) -> None:
+    """An ephemeral answer, or a follow-up when the interaction was already answered."""
+    text = text if len(text) <= 1990 else text[:1980].rstrip() + "\n…"
+    extra: dict[str, Any] = {"embeds": list(embeds) or MISSING, "files": list(files) or MISSING}
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, **extra)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, **extra)
+    finally:
+        for file in files:
+            file.close()
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException, what: str) -> None:
+    """Tell the admin what to fix, or that something broke (and log it)."""
+    if isinstance(error, AdminError):
+        text = str(error)
+    else:
+        log.error("Discord: %s failed", what, exc_info=error)
+        text = FAILED
+    try:
+        await answer(interaction, text)
+    except discord.HTTPException as exc:
+        log.warning("Discord: could not answer an interaction: %s", exc)
+
+
+class TextForm(discord.ui.Modal):
+    def __init__(self, heading: str, title: str | None, opener: int, submit: Submit) -> None:
+        super().__init__(title=heading, timeout=FORM_TIMEOUT)
+        self.opener = opener
+        self.submit = submit
+        self.headline: discord.ui.TextInput[TextForm] = discord.ui.TextInput(
+            label="Title", max_length=256, default=title or None
+        )
+        self.body: discord.ui.TextInput[TextForm] = discord.ui.TextInput(
+            label="Text (Markdown)", style=discord.TextStyle.paragraph, max_length=4000
+        )
+        self.add_item(self.headline)
+        self.add_item(self.body)
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return interaction.user.id == self.opener
+
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        await self.submit(interaction, self.headline.value, self.body.value)
+
+    async def on_error(  # type: ignore[override]  # a modal's errors come without an item
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await report_error(interaction, error, f"the form {self.title!r}")

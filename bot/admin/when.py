@@ -1,0 +1,151 @@
+"""Times as admins type them → aware datetimes in the association's zone. Pure, clock injected.
+
+Accepted (case-insensitive), always in the zone of ``now``:
+
+* ``2026-12-01 18:00``, ``2026-12-01T18:00``, ``2026/12/01 6pm``, ``2026-12-01`` (at
+  ``default_hour``);
+* ``today 18:00``, ``tonight 20:00``, ``tomorrow 9:00``, ``tomorrow`` (at ``default_hour``);
+* ``fri 18:00``, ``friday 6:30pm``, ``next fri 18:00`` — the next such day whose time is still
+  ahead (today counts when the time has not passed yet);
+* ``18:00`` — today, or an error when that time has passed;
+* ``in 2h``, ``in 30m``, ``in 1d 2h`` — from now.
+
+A time that is not ahead of ``now`` is rejected with a message saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from ..schedule.plan import localize
+
+__all__ = ["PastError", "WhenError", "describe", "parse_when", "split_when"]
+
+_DAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5,
+    "saturday": 5, "sun": 6, "sunday": 6,
+}  # fmt: skip
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:h.](\d{2}))?\s*(am|pm)?$")
+_SPAN = re.compile(r"^(\d+)\s*(w|d|h|m|min|mins|minutes?|hours?|days?|weeks?)$")
+_SPAN_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
+               "m": timedelta(minutes=1)}  # fmt: skip
+EXAMPLES = "2026-12-01 18:00, tomorrow 9:00, fri 18:00 or in 2h"
+
+
+class WhenError(ValueError):
+    """The text is not a time, or not one in the future; the message says which."""
+
+
+class PastError(WhenError):
+    """The text names a time that has already passed."""
+
+
+def describe(moment: datetime) -> str:
+    """``Fri 2026-12-04 18:00 JST``."""
+    return moment.strftime("%a %Y-%m-%d %H:%M %Z").strip()
+
+
+def _clock_time(text: str) -> time:
+    match = _TIME.match(text)
+    if match is None or (match[2] is None and match[3] is None):
+        raise WhenError(f"{text!r} is not a time of day (like 18:00 or 6pm)")
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if match[3]:
+        if not 1 <= hour <= 12:
+            raise WhenError(f"{text!r}: with am/pm the hour goes from 1 to 12")
+        hour = hour % 12 + (12 if match[3] == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise WhenError(f"{text!r} is not a time of day")
+    return time(hour, minute)
+
+
+def _calendar_date(text: str) -> date:
+    match = _DATE.match(text)
+    if match is None:
+        raise WhenError(f"{text!r} is not a date")
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise WhenError(f"{text!r} is not a date in the calendar") from None
+
+
+def _span(words: list[str]) -> timedelta:
+    total = timedelta()
+    for word in words:
+        match = _SPAN.match(word)
+        if match is None:
+            raise WhenError(f"{word!r} is not a duration (like 2h, 30m or 1d)")
+        total += int(match[1]) * _SPAN_UNITS[match[2][0]]
+    if not words or total <= timedelta():
+        raise WhenError("say how long from now, like: in 2h")
+    return total
+
+
+def _split_words(text: str) -> list[str]:
+    lowered = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", text.strip().lower())
+    return re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1 \2", lowered).split()
+
+
+def _resolve(words: list[str], now: datetime, default_hour: int) -> datetime:
+    tz = now.tzinfo
+    assert tz is not None
+    today = now.astimezone(tz).date()
+    if words[0] == "in":
+        return now + _span(words[1:])
+    if words[0] == "next" and len(words) > 1 and words[1] in _DAYS:
+        words = words[1:]
+    head, rest = words[0], words[1:]
+    if len(rest) > 1:
+        raise WhenError(f"{' '.join(words)!r} has more than a day and a time")
+    at = _clock_time(rest[0]) if rest else time(20 if head == "tonight" else default_hour)
+    if head in ("today", "tonight"):
+        day = today
+    elif head == "tomorrow":
+        day = today + timedelta(days=1)
+    elif head in _DAYS:
+        day = today + timedelta(days=(_DAYS[head] - today.weekday()) % 7)
+        if localize(datetime.combine(day, at), tz) <= now:
+            day += timedelta(days=7)
+    elif _DATE.match(head):
+        day = _calendar_date(head)
+    elif not rest:
+        day, at = today, _clock_time(head)
+    else:
+        raise WhenError(f"{head!r} is not a day (like 2026-12-01, today, tomorrow or fri)")
+    return localize(datetime.combine(day, at), tz)
+
+
+def parse_when(text: str, *, now: datetime, default_hour: int = 9) -> datetime:
+    """The moment ``text`` names, in ``now``'s zone; WhenError if unreadable or not ahead."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    words = _split_words(text)
+    if not words:
+        raise WhenError(f"say when, for example {EXAMPLES}")
+    try:
+        moment = _resolve(words, now, default_hour)
+    except WhenError as exc:
+        raise WhenError(f"{exc}; for example {EXAMPLES}") from None
+    if moment <= now:
+        raise PastError(f"{describe(moment)} has already passed; give a time in the future")
+    return moment
+
+
+def split_when(text: str, *, now: datetime, default_hour: int = 9) -> tuple[str, datetime]:
+    """Find the time at the end of ``text``: ``("rest", moment)``.
+
+    The longest readable ending wins; a time in the past is reported, not skipped.
+    """
+    words = text.split()
+    for size in range(min(4, len(words)), 0, -1):
+        try:
+            moment = parse_when(" ".join(words[-size:]), now=now, default_hour=default_hour)
+        except PastError:
+            raise
+        except WhenError:
+            continue
+        return " ".join(words[:-size]), moment
+    raise WhenError(f"no time found at the end; for example {EXAMPLES}")
