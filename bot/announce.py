@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from .config import Settings
 from .deliver.edits import plan_edit, plan_retract
@@ -73,7 +74,7 @@ class Announcer:
             rendering = self.renderer.render(prepared, channel)
             requests = [request_to_json(r) for r in rendering.requests]
             stamp = now.isoformat() if kind == "resend" else f"v{version}"
-            delivery = self.store.enqueue(
+            delivery = self._queue(
                 f"{post.key}:{channel.name}:{kind}:{stamp}",
                 post_key=post.key,
                 channel=channel.name,
@@ -84,7 +85,6 @@ class Announcer:
             )
             if delivery is not None:
                 ids.append(delivery)
-        self.outbox.wake()
         return ids
 
     async def update(self, post: Post, *, version: int) -> None:
@@ -104,7 +104,7 @@ class Announcer:
             else:
                 requests = [request_to_json(r) for r in rendering.requests]
                 kind = "publish"
-            self.store.enqueue(
+            self._queue(
                 f"{post.key}:{channel.name}:{kind}:v{version}",
                 post_key=post.key,
                 channel=channel.name,
@@ -113,7 +113,6 @@ class Announcer:
                 now=now,
                 fingerprint=fp,
             )
-        self.outbox.wake()
 
     @property
     def options(self) -> FormatOptions:
@@ -133,7 +132,7 @@ class Announcer:
         now, ids = self.clock(), []
         for channel in channels:
             announcement = self.store.sent(post_key, channel.name) if post_key else []
-            delivery = self.store.enqueue(
+            delivery = self._queue(
                 f"{post_key or 'config'}:{channel.name}:{kind}:{stamp}",
                 post_key=post_key,
                 channel=channel.name,
@@ -144,7 +143,6 @@ class Announcer:
             )
             if delivery is not None:
                 ids.append(delivery)
-        self.outbox.wake()
         return ids
 
     async def remind(self, post: Post, offset: str) -> list[int]:
@@ -169,6 +167,13 @@ class Announcer:
         stamp = now.strftime("%Y-%m-%dT%H:%M")
         return self._notice(notice, channels, kind=f"recurring:{name}", stamp=stamp, post_key=None)
 
+    def _queue(self, dedupe_key: str, **row: Any) -> int | None:
+        """Add an outbox row and wake only the worker of its channel."""
+        delivery = self.store.enqueue(dedupe_key, **row)
+        if delivery is not None:
+            self.outbox.wake(row["channel"])
+        return delivery
+
     def _targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
         if only:
             return [c for c in self.channels if c.name in set(only)]
@@ -180,7 +185,7 @@ class Announcer:
         for channel in self.channels:
             old = self.store.sent(key, channel.name)
             if old:
-                self.store.enqueue(
+                self._queue(
                     f"{key}:{channel.name}:retract:{now.isoformat()}",
                     post_key=key,
                     channel=channel.name,
@@ -188,4 +193,3 @@ class Announcer:
                     requests=plan_retract(channel, old),
                     now=now,
                 )
-        self.outbox.wake()

@@ -197,8 +197,11 @@ class App:
                 request = Request(
                     "discord", "POST", payload, path=f"/channels/{channel.channel_id}/messages"
                 )
-            await self.outbox.pacer.acquire(channel, request)
-            await publisher.send(channel, request)
+            booked = await self.outbox.pacer.acquire(channel, request)
+            try:
+                await publisher.send(channel, request)
+            finally:
+                self.outbox.pacer.settle(booked)
 
         return send
 

@@ -11,7 +11,6 @@ from .format.layout import FormatOptions, post_url
 from .format.model import Request
 from .format.model_io import request_to_json
 from .render import Prepared, Renderer
-from .schedule.reminders import recurring_markdown, reminder_markdown
 from .store.repo import Sent
 
 
@@ -21,11 +20,15 @@ def notice_post(key: str, source: str, text: str, now: datetime) -> Post:
 
 
 def reminder_post(post: Post, opts: FormatOptions, now: datetime) -> Post:
+    from .schedule.reminders import reminder_markdown  # Jinja2 only when a reminder is due
+
     text = reminder_markdown(post, now=now, tz=opts.tz, post_url=post_url(post, opts))
     return notice_post(post.key, post.source, text, now)
 
 
 def recurring_post(name: str, text: str, opts: FormatOptions, now: datetime) -> Post:
+    from .schedule.reminders import recurring_markdown
+
     return notice_post(
         f"recurring-{name}", f"config:{name}", recurring_markdown(text, now=now, tz=opts.tz), now
     )

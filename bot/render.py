@@ -13,7 +13,6 @@ from .format.layout import FormatOptions, post_url
 from .format.model import Rendering, Request, Upload
 from .format.telegram import render_telegram
 from .ingest.media import prepare_media
-from .schedule.ics import event_ics
 
 
 def format_options(settings: Settings) -> FormatOptions:
@@ -75,6 +74,8 @@ def ics_media(post: Post, opts: FormatOptions, cache_dir: Path) -> Media | None:
     """The event as an .ics file members can add to their calendars."""
     if post.event is None:
         return None
+    from .schedule.ics import event_ics  # icalendar only for event posts
+
     data = event_ics(
         post, tz=opts.tz, url=post_url(post, opts), prodid=opts.association, now=post.date
     )

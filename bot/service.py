@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ class Service:
             known = self.store.posts()
         for post in loaded.posts:
             await self.apply(post, summary, archive=False, state=known.get(post.key))
+            await asyncio.sleep(0)
         now = self.clock()
         for key, path in loaded.unchanged:  # same bytes as last time: parsed only if needed
             self.posts.add_lazy(key, path)
@@ -151,10 +153,10 @@ class Service:
         await self._detect_renames(fresh, set(), summary, gone=gone)
         for post in fresh:
             await self.apply(post, summary, archive=False)
+            await asyncio.sleep(0)  # let the outbox start sending the first ones
         for key, source in self.posts.sources().items():
             if source in gone:
                 await self.remove(key, summary)
-        self.outbox.wake()
         return summary
 
     async def _detect_renames(

@@ -23,12 +23,12 @@ async def test_reminder_replies_to_the_announcement(site: Path, make_settings, t
     try:
         now = datetime.now(settings.association.tz)
         start = (now + timedelta(hours=2, seconds=2)).replace(microsecond=0)
-        today = now.date().isoformat()
+        yesterday = (now - timedelta(days=1)).date().isoformat()
         write_post(
             site / "content/ev/party.md",
             "Year-end party",
             "Food and music.",
-            date=today,
+            date=yesterday,
             extra=event_extra(start, "2h"),
         )
         await wait_for(
@@ -63,7 +63,7 @@ async def test_queue_lists_the_reminders_of_a_new_event(site: Path, make_setting
         site / "content/ev/meeting.md",
         "General meeting",
         "Agenda inside.",
-        date=now.date().isoformat(),
+        date=(now - timedelta(days=1)).date().isoformat(),
         extra=event_extra(start),
     )
     rows = queue_rows(settings, now=now)
@@ -85,8 +85,13 @@ async def test_discord_guild_event_follows_the_post(site: Path, make_settings, t
     try:
         now = datetime.now(settings.association.tz)
         start = (now + timedelta(days=3)).replace(hour=18, minute=0, second=0, microsecond=0)
-        path = write_post(site / "content/ev/fest.md", "Khmer New Year festival", "Dance and food.",
-                          date=now.date().isoformat(), extra=event_extra(start))  # fmt: skip
+        path = write_post(
+            site / "content/ev/fest.md",
+            "Khmer New Year festival",
+            "Dance and food.",
+            date=(now - timedelta(days=1)).date().isoformat(),
+            extra=event_extra(start),
+        )
         await wait_for(lambda: dc.scheduled_events.get(DEFAULT_GUILD_ID), timeout=10)
         [event] = dc.scheduled_events[DEFAULT_GUILD_ID]
         assert event["name"] == "Khmer New Year festival"
@@ -94,8 +99,13 @@ async def test_discord_guild_event_follows_the_post(site: Path, make_settings, t
         assert datetime.fromisoformat(event["scheduled_start_time"]) == start
 
         moved = start + timedelta(days=1)
-        write_post(path, "Khmer New Year festival", "Dance and food.",
-                   date=now.date().isoformat(), extra=event_extra(moved))  # fmt: skip
+        write_post(
+            path,
+            "Khmer New Year festival",
+            "Dance and food.",
+            date=(now - timedelta(days=1)).date().isoformat(),
+            extra=event_extra(moved),
+        )
         await wait_for(
             lambda: datetime.fromisoformat(
                 dc.scheduled_events[DEFAULT_GUILD_ID][0]["scheduled_start_time"]

@@ -28,13 +28,18 @@ Report = Callable[[str, str], Awaitable[None]]  # (kind, text)
 
 
 class Pacer(Protocol):
-    async def acquire(self, channel: Channel, request: Request) -> None: ...
+    async def acquire(self, channel: Channel, request: Request) -> Any: ...
+
+    def settle(self, reservation: Any, *, refused: bool = False) -> None: ...
 
     def penalize(self, channel: Channel, seconds: float) -> None: ...
 
 
 class NoPacing:
     async def acquire(self, channel: Channel, request: Request) -> None:
+        return None
+
+    def settle(self, reservation: Any, *, refused: bool = False) -> None:
         return None
 
     def penalize(self, channel: Channel, seconds: float) -> None:
@@ -82,9 +87,16 @@ class Outbox:
         return self.publishers[platform]
 
     def wake(self, channel: str | None = None) -> None:
-        for name, flag in self._wake.items():
-            if channel is None or name == channel:
-                flag.set()
+        """Tell one channel's worker (or all) that there may be work."""
+        flags = (
+            self._wake.values()
+            if channel is None
+            else [self._wake[channel]]
+            if channel in self._wake
+            else []
+        )
+        for flag in flags:
+            flag.set()
 
     def start(self) -> None:
         resumed = self.store.reset_inflight()
@@ -156,10 +168,11 @@ class Outbox:
                 return
             data = delivery.requests[index]
             request = self._resolve(request_from_json(data), sent_ids, delivery)
-            await self.pacer.acquire(channel, request)
+            booked = await self.pacer.acquire(channel, request)
             try:
                 ids = await publisher.send(channel, request)
             except DeliveryError as exc:
+                self.pacer.settle(booked, refused=exc.retry_after is not None)
                 if exc.retry_after:
                     self.pacer.penalize(channel, exc.retry_after)
                 if exc.retryable:
@@ -167,6 +180,7 @@ class Outbox:
                 else:
                     await self._fail(delivery, str(exc))
                 return
+            self.pacer.settle(booked)
             slot = int(data.get("slot", index))
             kept = data.get("keep_ids")
             recorded = list(kept) if kept is not None else ids

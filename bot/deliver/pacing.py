@@ -11,8 +11,8 @@ refills continuously, which can exceed "N in any window" and provoke the 429s th
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,27 +36,53 @@ class RollingWindow:
 
     def __init__(self, limit: int, window: float) -> None:
         self.limit, self.window = limit, window
-        self.sends: deque[float] = deque()
+        self.sends: list[float] = []  # sorted times
 
     def wait(self, cost: int, now: float) -> float:
-        while self.sends and self.sends[0] <= now - self.window:
-            self.sends.popleft()
+        cut = bisect.bisect_right(self.sends, now - self.window)
+        del self.sends[:cut]
         excess = len(self.sends) + min(cost, self.limit) - self.limit
         return 0.0 if excess <= 0 else self.sends[excess - 1] + self.window - now
 
-    def book(self, cost: int, now: float) -> None:
-        self.sends.extend([now] * cost)
+    def book(self, cost: int, at: float) -> None:
+        for _ in range(cost):
+            bisect.insort(self.sends, at)
+
+    def unbook(self, cost: int, at: float) -> None:
+        for _ in range(cost):
+            index = bisect.bisect_left(self.sends, at)
+            if index < len(self.sends) and self.sends[index] == at:
+                del self.sends[index]
 
 
 def message_cost(request: Request) -> int:
+    """How many messages a request counts for against the flood limits (0: not paced)."""
     if request.platform != "telegram":
         return 1
     if request.method == "sendMediaGroup":
         return len(request.params.get("media", []))
-    return 1
+    if request.method in SENDING or request.method.startswith("edit"):
+        return 1
+    return 0
+
+
+@dataclass
+class Reservation:
+    """A booked slot; settled once the platform has answered."""
+
+    channel: Channel
+    cost: int
+    at: float
 
 
 class Pacer:
+    """Books a slot before each request, and moves it to when the platform answered.
+
+    The server counts a request when it arrives, which can be later than the slot (a busy
+    loop, a slow connection): measuring the next interval from the answer keeps the spacing
+    the server sees. A request refused with 429 gives its slot back.
+    """
+
     def __init__(
         self,
         rates: TelegramRates | None = None,
@@ -79,47 +105,67 @@ class Pacer:
     def _key(channel: Channel) -> str:
         return f"tg:{channel.chat_id}" if channel.platform == "telegram" else f"dc:{channel.name}"
 
+    def _windows(self, channel: Channel) -> list[RollingWindow]:
+        if channel.platform != "telegram":
+            return [self._discord]
+        windows = [self._telegram]
+        if str(channel.chat_id).startswith("-"):  # groups and channels
+            key = self._key(channel)
+            if key not in self._groups:
+                rates = self.rates
+                self._groups[key] = RollingWindow(rates.group_limit, rates.group_window)
+            windows.append(self._groups[key])
+        return windows
+
     def _wait(self, channel: Channel, cost: int, now: float) -> float:
         key = self._key(channel)
-        waits = [self._blocked.get(key, 0.0) - now]
-        if channel.platform != "telegram":
-            return max(*waits, self._discord.wait(1, now))
-        waits.append(self._next_free.get(key, now) - now)
-        waits.append(self._telegram.wait(cost, now))
-        if str(channel.chat_id).startswith("-"):
-            group = self._groups.setdefault(
-                key, RollingWindow(self.rates.group_limit, self.rates.group_window)
-            )
-            waits.append(group.wait(cost, now))
+        waits = [self._blocked.get(key, 0.0) - now, self._next_free.get(key, now) - now]
+        waits += [w.wait(cost, now) for w in self._windows(channel)]
         return max(waits)
 
-    def _book(self, channel: Channel, cost: int, now: float) -> None:
-        key = self._key(channel)
-        if channel.platform != "telegram":
-            self._discord.book(1, now)
-            return
-        start = max(self._next_free.get(key, now), now)
-        self._next_free[key] = start + cost * self.rates.per_chat_interval
-        self._telegram.book(cost, now)
-        if key in self._groups:
-            self._groups[key].book(cost, now)
+    def _book(self, channel: Channel, cost: int, at: float) -> None:
+        if channel.platform == "telegram":
+            key = self._key(channel)
+            self._next_free[key] = (
+                max(self._next_free.get(key, at), at) + cost * self.rates.per_chat_interval
+            )
+        for window in self._windows(channel):
+            window.book(cost, at)
 
-    async def acquire(self, channel: Channel, request: Request) -> None:
-        """Return once sending `request` keeps every limit; books it."""
-        if request.platform == "telegram" and request.method not in SENDING:
-            cost = 1 if request.method.startswith("edit") else 0
-            if cost == 0:
-                return
-        else:
-            cost = message_cost(request)
+    async def acquire(self, channel: Channel, request: Request) -> Reservation | None:
+        """Return once sending `request` keeps every limit, with its booked slot."""
+        cost = message_cost(request)
+        if cost == 0:
+            return None
         while True:
             async with self._lock:
                 now = self.monotonic()
                 wait = self._wait(channel, cost, now)
                 if wait <= 0:
                     self._book(channel, cost, now)
-                    return
+                    return Reservation(channel, cost, now)
             await asyncio.sleep(wait + self.margin)
+
+    def settle(self, reservation: Reservation | None, *, refused: bool = False) -> None:
+        """The platform answered: count the request from now, or not at all if refused."""
+        if reservation is None:
+            return
+        channel, cost, at = reservation.channel, reservation.cost, reservation.at
+        for window in self._windows(channel):
+            window.unbook(cost, at)
+        if refused:
+            if channel.platform == "telegram":
+                key = self._key(channel)
+                self._next_free[key] = min(self._next_free.get(key, at), at)
+            return
+        now = self.monotonic()
+        for window in self._windows(channel):
+            window.book(cost, now)
+        if channel.platform == "telegram":
+            key = self._key(channel)
+            self._next_free[key] = max(
+                self._next_free[key], now + cost * self.rates.per_chat_interval
+            )
 
     def penalize(self, channel: Channel, seconds: float) -> None:
         """The platform said to wait: nothing more goes to this destination until then."""

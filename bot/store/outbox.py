@@ -119,11 +119,13 @@ class OutboxStore(StoreBase):
             return self._delivery(row)
 
     def next_due(self, channel: str) -> datetime | None:
+        """When the channel's next delivery (the oldest pending: order is kept) is due."""
         with self.session() as s:
             return s.scalar(
-                select(func.min(DeliveryRow.next_attempt_at)).where(
-                    DeliveryRow.channel == channel, DeliveryRow.state == "pending"
-                )
+                select(DeliveryRow.next_attempt_at)
+                .where(DeliveryRow.channel == channel, DeliveryRow.state == "pending")
+                .order_by(DeliveryRow.id)
+                .limit(1)
             )
 
     def record_step(
