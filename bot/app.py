@@ -9,6 +9,7 @@ import signal
 import time
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -22,11 +23,13 @@ from .deliver.pacing import Pacer
 from .deliver.publisher import Publisher
 from .domain import Channel
 from .errors import ConfigError, DeliveryError
+from .format.discord import content_request
 from .format.telegram import text_request
 from .guild_events import GuildEventApi, GuildEvents
 from .ingest.loader import load_all
 from .ingest.watcher import ContentWatcher
 from .report import Redactor, Reporter, Sender
+from .schedule.plan import JobSpec
 from .schedule.scheduler import Scheduler
 from .service import Service, Summary
 from .store.repo import Store
@@ -184,19 +187,14 @@ class App:
         return senders
 
     def _sender(self, channel: Channel) -> Sender:
-        async def send(text: str) -> None:
-            from html import escape
+        """Sends report text straight to an admin chat (not through the outbox), paced."""
 
-            publisher = self.publishers["telegram" if channel.platform == "telegram" else "discord"]
+        async def send(text: str) -> None:
+            publisher = self.outbox.publisher_for(channel)
             if channel.platform == "telegram":
                 request = text_request(channel, escape(text[:4000], quote=False))
             else:
-                from .format.model import Request
-
-                payload = {"content": text[:1990], "allowed_mentions": {"parse": []}}
-                request = Request(
-                    "discord", "POST", payload, path=f"/channels/{channel.channel_id}/messages"
-                )
+                request = content_request(channel, text)
             booked = await self.outbox.pacer.acquire(channel, request)
             try:
                 await publisher.send(channel, request)
@@ -209,8 +207,8 @@ class App:
         await self._reconciled.wait()  # events seen during start-up wait for the reconcile
         await self.service.files_changed(changed, removed)
 
-    async def _on_due(self, job: object) -> None:
-        await self.service.on_due(job)  # type: ignore[arg-type]
+    async def _on_due(self, job: JobSpec) -> None:
+        await self.service.on_due(job)
 
     async def start(self) -> Summary:
         began = time.perf_counter()

@@ -178,3 +178,9 @@ def render_discord(
     if len(opts.association) > DISCORD.footer:
         notes.append("the association name is longer than a Discord footer allows and was cut")
     return Rendering(tuple(requests), tuple(notes))
+
+
+def content_request(channel: Channel, text: str) -> Request:
+    """A plain text message (admin reports), cut to Discord's content limit."""
+    payload = {"content": text[: DISCORD.content], "allowed_mentions": ALLOWED_MENTIONS}
+    return Request("discord", "POST", payload, path=_route(channel))
