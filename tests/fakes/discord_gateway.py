@@ -79,14 +79,14 @@ class GatewayDiscord(FakeDiscord):
     async def dispatch_interaction(self, payload: JsonObject) -> None:
         await self.dispatch("INTERACTION_CREATE", payload)
 
-    async def stop(self) -> None:
+    # ---------------------------------------------------------------- protocol
+
+    async def _before_stop(self) -> None:
         for socket in list(self._sessions):
             with contextlib.suppress(Exception):
                 await socket.close(code=1001)
         self._sessions.clear()
-        await super().stop()
-
-    # ---------------------------------------------------------------- protocol
+        await super()._before_stop()
 
     def _ready_event(self) -> asyncio.Event:
         if self._ready is None:
