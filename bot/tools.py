@@ -48,7 +48,11 @@ def check_all(settings: Settings) -> tuple[list[str], list[str], int]:
         Path(settings.content.dir).resolve(), _ctx(settings), settings.content.max_file_bytes
     )
     problems = [str(e) for e in loaded.errors]
-    warnings: list[str] = []
+    warnings: list[str] = [
+        f"channel {c.name}: ${c.webhook_url_env} is not set, so nothing can be sent there"
+        for c in settings.channel_list()
+        if c.platform == "discord-webhook" and not settings.webhook_url(c)
+    ]
     renderer = Renderer(settings)
     for post in loaded.posts:
         warnings.extend(f"{post.source}: {w}" for w in post.warnings)
