@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -168,7 +170,8 @@ class Settings(_Section):
     def webhook_url(self, channel: Channel) -> str | None:
         if not channel.webhook_url_env:
             return None
-        return os.environ.get(channel.webhook_url_env) or _dotenv().get(channel.webhook_url_env)
+        env = channel.webhook_url_env
+        return os.environ.get(env) or _dotenv(Path(".env").resolve()).get(env)
 
     @property
     def dry_run(self) -> bool:
@@ -196,16 +199,10 @@ def normalise_db_url(url: str) -> str:
     return url
 
 
-def _dotenv() -> dict[str, str]:
-    path = Path(".env")
-    if not path.is_file():
-        return {}
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        name, sep, value = line.partition("=")
-        if sep and not name.lstrip().startswith("#"):
-            values[name.strip()] = value.strip().strip("'\"")
-    return values
+@lru_cache(maxsize=4)
+def _dotenv(path: Path) -> dict[str, str]:
+    """Webhook URLs may sit in `.env` beside the tokens; read it once per process."""
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
 def _check_channels(settings: Settings) -> list[str]:

@@ -224,7 +224,7 @@ class Service:
                 summary.scheduled.append(post.key)
             else:
                 saved = self.store.save_post(post, "published", now)
-                await self.publish(post, version=saved.version)
+                await self.announcer.publish(post, version=saved.version)
                 self._plan(post, published=True)
                 summary.published.append(post.key)
                 await self._guild_event(post)
@@ -236,7 +236,7 @@ class Service:
         elif state.state == "scheduled":
             if post.due_at <= now:
                 saved = self.store.save_post(post, "published", now)
-                await self.publish(post, version=saved.version)
+                await self.announcer.publish(post, version=saved.version)
                 summary.published.append(post.key)
                 self._plan(post, published=True)
                 await self._guild_event(post)
@@ -246,7 +246,7 @@ class Service:
                 summary.scheduled.append(post.key) if changed else None
         elif changed:
             saved = self.store.save_post(post, "published", now)
-            await self.update(post, version=saved.version)
+            await self.announcer.update(post, version=saved.version)
             self._plan(post, published=True)
             summary.edited.append(post.key)
             await self._guild_event(post)
@@ -277,21 +277,6 @@ class Service:
         if self.settings.content.retract_removed:
             self.announcer.retract(key)
 
-    # -- sending (see announce.py) --------------------------------------------------------------
-    async def publish(
-        self,
-        post: Post,
-        *,
-        version: int = 1,
-        only: Sequence[str] | None = None,
-        kind: str = "publish",
-    ) -> list[int]:
-        """Queue the post for its channels (or `only` those named). Returns the delivery ids."""
-        return await self.announcer.publish(post, version=version, only=only, kind=kind)
-
-    async def update(self, post: Post, *, version: int) -> None:
-        await self.announcer.update(post, version=version)
-
     # -- scheduled work -----------------------------------------------------------------------
     async def on_due(self, job: JobSpec) -> None:
         """The scheduler says a job is due."""
@@ -300,7 +285,7 @@ class Service:
         elif job.kind == "remind" and job.post_key and job.offset:
             await self.remind(job.post_key, job.offset)
         elif job.kind == "recurring" and job.name:
-            await self.recurring(job.name)
+            await self.announcer.recurring(job.name)
         else:
             log.info("job %s has nothing left to do", job.id)
 
@@ -314,9 +299,6 @@ class Service:
             log.info("reminder %s of %s skipped: no upcoming event", offset, key)
             return []
         return await self.announcer.remind(post, offset)
-
-    async def recurring(self, name: str) -> list[int]:
-        return await self.announcer.recurring(name)
 
     def _load(self, path: Path) -> Post:
         return load_file(path, self.content_dir, self.ctx, self.settings.content.max_file_bytes)

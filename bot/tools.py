@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from .ingest.loader import load_all, load_file
 from .ingest.parse import ParseContext
 from .render import Renderer, channels_for
 from .schedule.plan import JobSpec
+from .store.repo import PostState
 
 PLACEHOLDERS = {
     "telegram": Channel("telegram", "telegram", chat_id="{chat_id}"),
@@ -118,7 +120,9 @@ async def publish_now(settings: Settings, path: Path, only: list[str] | None, ou
             await publisher.start()
         app.outbox.start()
         saved = app.store.save_post(post, "published", app.clock())
-        ids = await app.service.publish(post, version=saved.version, only=only, kind="resend")
+        ids = await app.service.announcer.publish(
+            post, version=saved.version, only=only, kind="resend"
+        )
         await app.outbox.drain(timeout=600)
         results = [d for d in app.store.deliveries(post_key=post.key) if d.id in ids]
         for d in results:
@@ -143,19 +147,15 @@ def _describe(job: JobSpec, sources: dict[str, str]) -> str:
     return f"recurring reminder {job.name}"
 
 
-def planned_jobs(settings: Settings, now: datetime) -> tuple[list[JobSpec], dict[str, str]]:
+def planned_jobs(
+    settings: Settings, now: datetime, states: Mapping[str, PostState]
+) -> tuple[list[JobSpec], dict[str, str]]:
     """Jobs from the job store, plus what the content folder implies for posts the service has not
     seen yet (so the queue is right even before the next start)."""
     from .schedule.plan import next_fire, plan_post, recurring_id
     from .schedule.scheduler import Scheduler
-    from .store.repo import Store
 
     tz = settings.association.tz
-    store = Store(settings.database_url)
-    try:
-        states = store.posts()
-    finally:
-        store.close()
     jobs: dict[str, JobSpec] = {}
 
     async def stored() -> None:
@@ -200,11 +200,11 @@ def queue_rows(settings: Settings, now: datetime | None = None) -> list[tuple[st
 
     tz = settings.association.tz
     now = now or datetime.now(tz)
-    jobs, sources = planned_jobs(settings, now)
     fmt = "%a %Y-%m-%d %H:%M %Z"
-    rows = [(j.run_at.astimezone(tz).strftime(fmt), j.id, _describe(j, sources)) for j in jobs]
     store = Store(settings.database_url)
     try:
+        jobs, sources = planned_jobs(settings, now, store.posts())
+        rows = [(j.run_at.astimezone(tz).strftime(fmt), j.id, _describe(j, sources)) for j in jobs]
         for d in store.deliveries(state="pending"):
             when = d.next_attempt_at.astimezone(tz).strftime(fmt)
             rows.append((when, f"outbox #{d.id}", f"{d.kind} {d.post_key or ''} → {d.channel}"))

@@ -199,6 +199,8 @@ class AdminService:
                 f"/schedule it for another time, or /cancel post:{post.key}:publish first."
             )
         version = state.version if state is not None else 1
-        ids = await self.app.service.publish(post, version=version, only=only, kind="resend")
+        ids = await self.app.service.announcer.publish(
+            post, version=version, only=only, kind="resend"
+        )
         where = ", ".join(targets)
         return f"Sending «{post.title}» again to {where} ({len(ids)} deliveries queued)."

@@ -125,10 +125,7 @@ class Outbox:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            pending = [
-                d for d in self.store.deliveries(state="pending") if d.channel in self.channels
-            ]
-            if not pending and not self._busy and not self.store.deliveries(state="sending"):
+            if not self._busy and not self.store.unfinished(list(self.channels)):
                 return True
             self.wake()
             await asyncio.sleep(0.02)

@@ -202,6 +202,14 @@ class OutboxStore(StoreBase):
             result = s.execute(query.values(state="cancelled"))
             return int(getattr(result, "rowcount", 0) or 0)
 
+    def unfinished(self, channels: list[str]) -> int:
+        """Deliveries of these channels still waiting or being sent."""
+        with self.session() as s:
+            query = select(func.count()).where(
+                DeliveryRow.channel.in_(channels), DeliveryRow.state.in_(("pending", "sending"))
+            )
+            return int(s.scalar(query) or 0)
+
     def deliveries(
         self, *, state: str | None = None, post_key: str | None = None
     ) -> list[Delivery]:
