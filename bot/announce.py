@@ -16,6 +16,7 @@ from .config import Settings
 from .deliver.edits import plan_edit, plan_retract
 from .deliver.outbox import Outbox
 from .domain import Channel, Post
+from .format.discord import stamp_nonces
 from .format.layout import FormatOptions
 from .format.model import Request
 from .format.model_io import request_to_json
@@ -168,7 +169,11 @@ class Announcer:
         return self._notice(notice, channels, kind=f"recurring:{name}", stamp=stamp, post_key=None)
 
     def _queue(self, dedupe_key: str, **row: Any) -> int | None:
-        """Add an outbox row and wake only the worker of its channel."""
+        """Add an outbox row and wake only the worker of its channel.
+
+        Each Discord message of the row gets a nonce of its own, derived from the row's key.
+        """
+        row["requests"] = stamp_nonces(row["requests"], dedupe_key)
         delivery = self.store.enqueue(dedupe_key, **row)
         if delivery is not None:
             self.outbox.wake(row["channel"])

@@ -98,7 +98,8 @@ def build_publishers(settings: Settings, console: Console | None) -> dict[str, P
     hooks = {c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))}
     if dc is not None or hooks:
         token = dc.get_secret_value() if dc is not None else None
-        publishers["discord"] = DiscordPublisher(make_client(), token, hooks)
+        timeout = settings.delivery.request_timeout
+        publishers["discord"] = DiscordPublisher(make_client(), token, hooks, timeout=timeout)
     else:
         publishers["discord"] = ConsolePublisher("discord", console)
     return publishers

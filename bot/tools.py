@@ -17,6 +17,7 @@ from .config import Settings
 from .deliver.console import summary
 from .domain import Channel, Post
 from .errors import ContentError
+from .format.discord import stamp_nonces
 from .format.model import Request
 from .format.model_io import request_from_json
 from .ingest.loader import load_all, load_file
@@ -76,8 +77,10 @@ def preview_document(settings: Settings, path: Path, platform: str | None) -> di
     for name in ("telegram", "discord") if platform is None else (platform,):
         chosen = [c for c in targets if (c.platform == "telegram") == (name == "telegram")]
         for channel in chosen or [PLACEHOLDERS[name]]:
-            for request in renderer.render(prepared, channel).requests:
-                out.append({"channel": channel.name, **request.to_json()})
+            requests = [r.to_json() for r in renderer.render(prepared, channel).requests]
+            # the nonces a first publication of this version would carry
+            for data in stamp_nonces(requests, f"{post.key}:{channel.name}:publish:v1"):
+                out.append({"channel": channel.name, **data})
     return {
         "post": {
             "key": post.key,

@@ -63,6 +63,7 @@ async def test_timeout_after_send_is_deduplicated_on_discord(
         write_post(site / "content/n/c.md", "Lag", "A slow answer.")
         await wait_for(lambda: app.store.deliveries(state="sent"), timeout=20)
         assert len(dc.messages[DC_CHANNEL]) == 1
+        assert len(dc.deduplicated_calls) == 1  # it was sent twice; Discord kept one
     finally:
         await app.stop()
 

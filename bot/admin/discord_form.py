@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
-from discord.utils import MISSING
 
 from .lookup import AdminError
 
@@ -31,7 +30,11 @@ async def answer(
 ) -> None:
     """An ephemeral answer, or a follow-up when the interaction was already answered."""
     text = text if len(text) <= 1990 else text[:1980].rstrip() + "\n…"
-    extra: dict[str, Any] = {"embeds": list(embeds) or MISSING, "files": list(files) or MISSING}
+    extra: dict[str, Any] = {}  # only what the answer carries: nothing is sent as a placeholder
+    if embeds:
+        extra["embeds"] = list(embeds)
+    if files:
+        extra["files"] = list(files)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, **extra)

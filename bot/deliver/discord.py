@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -16,6 +18,7 @@ from ..format.model import Request
 
 _WEBHOOK = re.compile(r"/webhooks/(\d+)/([^/?#]+)")
 _MESSAGE = re.compile(r"/messages/(\d+)")
+SUPPRESS_NOTIFICATIONS = 1 << 12  # message flag: members get no sound
 
 
 def point_at(api_url: str) -> None:
@@ -30,7 +33,7 @@ def parse_webhook_url(url: str) -> tuple[int, str]:
     return int(match.group(1)), match.group(2)
 
 
-def _embeds(params: dict[str, Any]) -> list[discord.Embed]:
+def _embeds(params: Mapping[str, Any]) -> list[discord.Embed]:
     return [discord.Embed.from_dict(e) for e in params.get("embeds", [])]
 
 
@@ -38,7 +41,7 @@ def _files(request: Request) -> list[discord.File]:
     return [discord.File(u.path, filename=u.filename) for u in request.uploads]
 
 
-def _reference(params: dict[str, Any]) -> discord.MessageReference | None:
+def _reference(params: Mapping[str, Any]) -> discord.MessageReference | None:
     ref = params.get("message_reference")
     if not ref:
         return None
@@ -49,13 +52,57 @@ def _reference(params: dict[str, Any]) -> discord.MessageReference | None:
     )
 
 
+def _mentions(params: Mapping[str, Any]) -> discord.AllowedMentions:
+    """Exactly the pings the request allows: none unless it lists role or user ids."""
+    allowed = params.get("allowed_mentions") or {}
+    roles = [discord.Object(id=int(r)) for r in allowed.get("roles", [])]
+    users = [discord.Object(id=int(u)) for u in allowed.get("users", [])]
+    return discord.AllowedMentions(
+        everyone=False, users=users or False, roles=roles or False, replied_user=False
+    )
+
+
+def _create_kwargs(request: Request) -> dict[str, Any]:
+    """What a new message carries, passed explicitly: nothing the request does not hold."""
+    p = request.params
+    kwargs: dict[str, Any] = {"allowed_mentions": _mentions(p)}
+    if p.get("content"):
+        kwargs["content"] = str(p["content"])
+    if embeds := _embeds(p):
+        kwargs["embeds"] = embeds
+    if files := _files(request):
+        kwargs["files"] = files
+    if int(p.get("flags") or 0) & SUPPRESS_NOTIFICATIONS:
+        kwargs["silent"] = True
+    return kwargs
+
+
+def _edit_kwargs(request: Request) -> dict[str, Any]:
+    """An edit replaces the whole message: absent content, embeds or files are cleared."""
+    p = request.params
+    return {
+        "content": p.get("content"),
+        "embeds": _embeds(p),
+        "attachments": _files(request),
+        "allowed_mentions": _mentions(p),
+    }
+
+
 class DiscordPublisher:
     """Sends through a logged-in `discord.Client` (REST only is enough) and webhooks."""
 
     platform = "discord"
 
-    def __init__(self, client: discord.Client, token: str | None, webhook_urls: dict[str, str]):
+    def __init__(
+        self,
+        client: discord.Client,
+        token: str | None,
+        webhook_urls: dict[str, str],
+        *,
+        timeout: float = 30.0,
+    ) -> None:
         self.client = client
+        self.timeout = timeout  # seconds for one request, waits for rate limits included
         self.token = token
         self.webhook_urls = webhook_urls  # channel name -> URL (secret)
         self._session: aiohttp.ClientSession | None = None
@@ -91,9 +138,10 @@ class DiscordPublisher:
 
     async def send(self, channel: Channel, request: Request) -> list[str]:
         try:
-            if channel.platform == "discord-webhook":
-                return await self._send_webhook(channel, request)
-            return await self._send_channel(channel, request)
+            async with asyncio.timeout(self.timeout):
+                if channel.platform == "discord-webhook":
+                    return await self._send_webhook(channel, request)
+                return await self._send_channel(channel, request)
         except discord.RateLimited as exc:
             raise DeliveryError(
                 "Discord rate limit",
@@ -122,28 +170,20 @@ class DiscordPublisher:
     async def _send_channel(self, channel: Channel, request: Request) -> list[str]:
         target = self.client.get_partial_messageable(int(channel.channel_id or 0))
         p = request.params
-        none = discord.AllowedMentions.none()
         if request.method == "POST":
-            message = await target.send(
-                content=p.get("content"),
-                embeds=_embeds(p),
-                files=_files(request),
-                nonce=p.get("nonce") or discord.utils.MISSING,
-                allowed_mentions=none,
-                reference=_reference(p),  # type: ignore[arg-type]
-            )
+            kwargs = _create_kwargs(request)
+            if p.get("nonce") is not None:  # every outbox message has one; discord.py's own
+                kwargs["nonce"] = str(p["nonce"])  # random nonce otherwise
+            if (reference := _reference(p)) is not None:
+                kwargs["reference"] = reference
+            message = await target.send(**kwargs)
             return [str(message.id)]
         match = _MESSAGE.search(request.path)
         if not match:
             raise DeliveryError(f"no message id in {request.path}", retryable=False)
         partial = target.get_partial_message(int(match.group(1)))
         if request.method == "PATCH":
-            await partial.edit(
-                content=p.get("content"),
-                embeds=_embeds(p),
-                attachments=_files(request),
-                allowed_mentions=none,
-            )
+            await partial.edit(**_edit_kwargs(request))
         elif request.method == "DELETE":
             with contextlib.suppress(discord.NotFound):
                 await partial.delete()
@@ -162,29 +202,15 @@ class DiscordPublisher:
 
     async def _send_webhook(self, channel: Channel, request: Request) -> list[str]:
         hook = self._webhook(channel)
-        p = request.params
-        none = discord.AllowedMentions.none()
         if request.method == "POST":
-            message = await hook.send(
-                content=p.get("content") or discord.utils.MISSING,
-                embeds=_embeds(p),
-                files=_files(request),
-                allowed_mentions=none,
-                wait=True,
-            )
+            message = await hook.send(**_create_kwargs(request), wait=True)
             return [str(message.id)]
         match = _MESSAGE.search(request.path)
         if not match:
             raise DeliveryError(f"no message id in {request.path}", retryable=False)
         mid = int(match.group(1))
         if request.method == "PATCH":
-            await hook.edit_message(
-                mid,
-                content=p.get("content"),
-                embeds=_embeds(p),
-                attachments=_files(request),
-                allowed_mentions=none,
-            )
+            await hook.edit_message(mid, **_edit_kwargs(request))
         elif request.method == "DELETE":
             with contextlib.suppress(discord.NotFound):
                 await hook.delete_message(mid)

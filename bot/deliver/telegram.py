@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -17,22 +18,58 @@ from telegram import (
     Message,
     ReplyParameters,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import HTTPXRequest
 
 from ..domain import Channel
 from ..errors import DeliveryError
 from ..format.model import Request, Upload
 
+NOT_JSON = "the server's answer was not JSON"
 HARMLESS = ("message is not modified", "message to delete not found", "message to edit not found")
 
 
+class QuietRequest(HTTPXRequest):
+    """python-telegram-bot's HTTP client, minus its traceback for answers that are not JSON.
+
+    A front server answering 502 with an HTML page makes the library log an ERROR with a full
+    traceback before raising; the outbox retries such a request and logs one warning itself.
+    """
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        try:
+            return dict(json.loads(payload.decode("utf-8", "replace")))
+        except ValueError:
+            raise TelegramError(NOT_JSON) from None
+
+
 def make_bot(token: str, api_url: str, timeout: float = 30.0) -> Bot:
-    request = HTTPXRequest(
+    request = QuietRequest(
         connection_pool_size=16, read_timeout=timeout, write_timeout=timeout, connect_timeout=10
     )
     base_file = api_url.replace("/bot", "/file/bot") if api_url.endswith("/bot") else api_url
-    return Bot(token, base_url=api_url, base_file_url=base_file, request=request)
+    return Bot(
+        token,
+        base_url=api_url,
+        base_file_url=base_file,
+        request=request,
+        get_updates_request=QuietRequest(connection_pool_size=1),  # the library's defaults
+    )
+
+
+def _network_reason(exc: TelegramError) -> str:
+    """The library's message, without the server's page it quotes when the answer is not JSON."""
+    head, cut, _ = exc.message.partition(". Parsing the server response")
+    return f"{head} ({NOT_JSON})" if cut else exc.message
 
 
 def _file(ref: str, uploads: dict[str, Upload]) -> InputFile | str:
@@ -73,7 +110,8 @@ class TelegramPublisher:
         except InvalidToken:
             raise DeliveryError("Telegram refused the bot token", retryable=False) from None
         except NetworkError as exc:
-            raise DeliveryError(f"Telegram unreachable: {exc}", retryable=True) from None
+            reason = _network_reason(exc)
+            raise DeliveryError(f"Telegram unreachable: {reason}", retryable=True) from None
 
     async def close(self) -> None:
         await self.bot.shutdown()
@@ -102,7 +140,9 @@ class TelegramPublisher:
             ) from None
         except (TimedOut, NetworkError) as exc:
             raise DeliveryError(
-                f"Telegram network error: {exc.message}", retryable=True, platform="telegram"
+                f"Telegram network error: {_network_reason(exc)}",
+                retryable=True,
+                platform="telegram",
             ) from None
         except OSError as exc:
             raise DeliveryError(

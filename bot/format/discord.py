@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -21,6 +21,7 @@ from .model import Block, Rendering, Request, Span, Upload
 _ESCAPE = re.compile(r"([\\*_~`|\[\]<])")
 _LINE_START = re.compile(r"(?m)^(\s*)([#>\-+]|\d+\.)")
 ALLOWED_MENTIONS: dict[str, Any] = {"parse": []}  # never ping @everyone from post text
+_NONCE_KEYS = ("nonce", "enforce_nonce")
 
 
 def _escape_inline(text: str) -> str:
@@ -96,9 +97,38 @@ def message_md(blocks: Sequence[Block]) -> str:
     return "\n\n".join(block_md(b) for b in blocks)
 
 
-def nonce(post: Post, channel: Channel, step: int) -> str:
-    """Deterministic per post version, channel and step: a resend is deduplicated."""
-    return hashlib.sha256(f"{post.digest}:{channel.name}:{step}".encode()).hexdigest()[:25]
+def nonce(identity: str, step: int) -> str:
+    """Deterministic per delivery and step, at most 25 characters as Discord allows.
+
+    `identity` names one delivery (the outbox's dedupe key: post or notice, channel, kind and
+    version), so two different messages never share a nonce, while a resend of the same step
+    after a crash or a lost answer carries the same one and Discord drops it.
+    """
+    return hashlib.sha256(f"{identity}#{step}".encode()).hexdigest()[:25]
+
+
+def creates_message(data: Mapping[str, Any]) -> bool:
+    """True for a request (as JSON) that creates a message in a Discord bot channel."""
+    return (
+        data.get("platform") == "discord"
+        and data.get("method") == "POST"
+        and str(data.get("path", "")).startswith("/channels/")
+    )
+
+
+def stamp_nonces(steps: Sequence[Mapping[str, Any]], identity: str) -> list[dict[str, Any]]:
+    """Give every bot-channel message of a delivery its own nonce, with `enforce_nonce`.
+
+    Webhooks take no nonce; edits and deletions need none.
+    """
+    out: list[dict[str, Any]] = []
+    for index, step in enumerate(steps):
+        data = dict(step)
+        if creates_message(data):
+            params = {k: v for k, v in data["params"].items() if k not in _NONCE_KEYS}
+            data["params"] = {**params, "nonce": nonce(identity, index), "enforce_nonce": True}
+        out.append(data)
+    return out
 
 
 def _route(channel: Channel) -> str:
@@ -108,7 +138,7 @@ def _route(channel: Channel) -> str:
 
 
 def _request(
-    post: Post, channel: Channel, step: int, payload: dict[str, Any], files: Sequence[Media]
+    channel: Channel, step: int, payload: dict[str, Any], files: Sequence[Media]
 ) -> Request:
     payload = {**payload, "allowed_mentions": ALLOWED_MENTIONS}
     uploads = tuple(
@@ -118,8 +148,6 @@ def _request(
         payload["attachments"] = [
             {"id": str(i), "filename": u.filename} for i, u in enumerate(uploads)
         ]
-    if channel.platform == "discord":
-        payload.update(nonce=nonce(post, channel, step), enforce_nonce=True)
     purpose = "post" if step == 0 else "continuation"
     return Request(
         "discord", "POST", payload, path=_route(channel), uploads=uploads, purpose=purpose
@@ -163,10 +191,10 @@ def render_discord(
             extra["url"] = url  # embeds sharing the url render as one gallery
         embeds.append(extra)
     first_files = photos[: DISCORD.files]
-    requests = [_request(post, channel, 0, {"embeds": embeds}, first_files)]
+    requests = [_request(channel, 0, {"embeds": embeds}, first_files)]
     for part in parts[1:]:
         embed = {"description": message_md(part), "color": opts.color}
-        requests.append(_request(post, channel, len(requests), {"embeds": [embed]}, []))
+        requests.append(_request(channel, len(requests), {"embeds": [embed]}, []))
     # linked (not uploaded) photos beyond the gallery would not show in the first message
     rest = [m for m in first_files[DISCORD.gallery :] if not m.path] + photos[DISCORD.files :]
     for i in range(0, len(rest), DISCORD.files):
@@ -174,7 +202,7 @@ def render_discord(
         local = [m for m in chunk if m.path]
         urls = [m.url for m in chunk if not m.path and m.url]
         payload: dict[str, Any] = {"content": "\n".join(urls)} if urls else {}
-        requests.append(_request(post, channel, len(requests), payload, local))
+        requests.append(_request(channel, len(requests), payload, local))
     if len(opts.association) > DISCORD.footer:
         notes.append("the association name is longer than a Discord footer allows and was cut")
     return Rendering(tuple(requests), tuple(notes))

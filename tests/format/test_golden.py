@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.domain import Channel, Media, Post
-from bot.format.discord import render_discord
+from bot.format.discord import render_discord, stamp_nonces
 from bot.format.layout import FormatOptions
-from bot.format.model import Rendering
+from bot.format.model import Rendering, Request
 from bot.format.telegram import render_telegram
 from bot.ingest.parse import ParseContext, parse_post
 
@@ -161,20 +162,27 @@ def test_article_on_discord(article: Post) -> None:
         ("files[0]", "230123-1-1.jpeg"),
         ("files[1]", "230123-1-2.jpeg"),
     ]
-    assert isinstance(p["nonce"], str) and 0 < len(p["nonce"]) <= 25
-    assert p["enforce_nonce"] is True
+    assert "nonce" not in p  # given per delivery, when the outbox row is queued
     assert p["allowed_mentions"] == {"parse": []}
     assert squash(discord_visible(main["description"])) == squash(article.body)
 
 
-def test_discord_nonce_differs_per_step_and_channel(article: Post) -> None:
+def stamped(requests: Sequence[Request], identity: str) -> list[dict[str, Any]]:
+    return stamp_nonces([r.to_json() for r in requests], identity)
+
+
+def test_discord_nonce_differs_per_step_and_delivery(article: Post) -> None:
     long = make_post(body="\n\n".join(f"Paragraph {i}. " + "word " * 150 for i in range(20)))
     requests = render_discord(long, [], OPTS, DC).requests
     assert len(requests) > 1
-    nonces = [r.params["nonce"] for r in requests]
+    steps = stamped(requests, "post:dc:publish:v1")
+    nonces = [s["params"]["nonce"] for s in steps]
     assert len(set(nonces)) == len(nonces)
-    other = Channel("dc2", "discord", channel_id="778")
-    assert render_discord(long, [], OPTS, other).requests[0].params["nonce"] != nonces[0]
+    assert all(0 < len(n) <= 25 and s["params"]["enforce_nonce"] is True
+               for n, s in zip(nonces, steps, strict=True))  # fmt: skip
+    assert stamped(requests, "post:dc:publish:v1") == steps  # the same on a resend
+    for other in ("post:dc2:publish:v1", "post:dc:publish:v2", "post:dc:resend:2026-12-01"):
+        assert stamped(requests, other)[0]["params"]["nonce"] != nonces[0]
     assert [r.params["embeds"][0].get("title") for r in requests[1:]] == [None] * (
         len(requests) - 1
     )
@@ -192,9 +200,9 @@ def test_press_on_discord(press: Post) -> None:
 
 def test_webhook_has_no_nonce(article: Post) -> None:
     requests = render_discord(article, media_for(article), OPTS, HOOK).requests
-    for req in requests:
+    for req, step in zip(requests, stamped(requests, "a:hook:publish:v1"), strict=True):
         assert req.path == "/webhooks/{webhook_id}/{webhook_token}?wait=true"
-        assert "nonce" not in req.params and "enforce_nonce" not in req.params
+        assert "nonce" not in step["params"] and "enforce_nonce" not in step["params"]
         assert req.params["allowed_mentions"] == {"parse": []}
 
 
@@ -247,7 +255,8 @@ def test_twelve_images_on_discord() -> None:
     assert len(first.uploads) == 10 and len(first.params["attachments"]) == 10
     assert [u.filename for u in extra.uploads] == ["img-11.jpeg", "img-12.jpeg"]
     assert [a["filename"] for a in extra.params["attachments"]] == ["img-11.jpeg", "img-12.jpeg"]
-    assert extra.params["nonce"] != first.params["nonce"]
+    first_step, extra_step = stamped(requests, "p:dc:publish:v1")
+    assert extra_step["params"]["nonce"] != first_step["params"]["nonce"]
 
 
 def test_every_remote_image_is_shown_on_discord() -> None:

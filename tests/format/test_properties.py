@@ -238,7 +238,6 @@ def test_discord_limits_and_no_loss(title: str, body: str, media: list[Media]) -
         assert len(p.get("content") or "") <= 2000
         assert embeds or p.get("content") or r.uploads
         assert p["allowed_mentions"] == {"parse": []}
-        assert len(p["nonce"]) <= 25 and p["enforce_nonce"] is True
         for e in embeds:
             assert len(e.get("title") or "") <= 256
             assert len(e.get("description") or "") <= 4096

@@ -93,8 +93,9 @@ class _Controls:
         ``route`` is a route key (``"POST /channels/{channel_id}/messages"``; placeholder names
         do not matter), a concrete ``"METHOD /path"`` or ``None`` for any request. A 429 carries
         ``retry_after`` (default 0.1 s), ``global`` and ``X-RateLimit-Scope`` (``scope``, else
-        ``global``/``user``). ``delay`` waits before answering; a ``status`` below 400 only
-        delays and then serves the request normally. Scripted faults are not counted in
+        ``global``/``user``). ``delay`` waits before answering; a ``status`` below 400 serves
+        the request normally first and then holds the answer back (a lost answer when the
+        client gives up waiting: the message exists). Scripted faults are not counted in
         :attr:`rate_limit_hits`.
         """
         if times < 1:

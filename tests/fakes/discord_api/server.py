@@ -193,12 +193,18 @@ class FakeDiscord(
 
     async def _process(self, route: _Route | None, req: _Request, path_exists: bool) -> _Reply:
         fault = self._take_fault(req.call)
-        if fault is not None:
+        if fault is not None and fault.status >= 400:
             if fault.delay > 0:
                 await asyncio.sleep(fault.delay)
-            if fault.status >= 400:
-                req.call.scripted = True
-                return self._fault_reply(fault)
+            req.call.scripted = True
+            return self._fault_reply(fault)
+        reply = await self._serve(route, req, path_exists)
+        if fault is not None and fault.delay > 0:
+            # carried out first, answered late: the client may give up, the message exists
+            await asyncio.sleep(fault.delay)
+        return reply
+
+    async def _serve(self, route: _Route | None, req: _Request, path_exists: bool) -> _Reply:
         if route is None:
             if path_exists:
                 return _Reply(405, {"message": "405: Method Not Allowed", "code": 0})

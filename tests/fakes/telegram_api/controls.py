@@ -110,16 +110,18 @@ class _Controls:
         description: str | None = None,
         times: int = 1,
         delay: float = 0.0,
+        html: bool = False,
     ) -> None:
         """Script the next ``times`` answers to ``method`` (any method but getUpdates if None).
 
         ``retry_after`` makes it a 429 with ``parameters.retry_after``. ``delay`` holds the
         answer back (to run into client timeouts); with ``status=200`` the request is carried
-        out normally first, so the message exists even if the client gave up waiting.
+        out normally first, so the message exists even if the client gave up waiting. ``html``
+        answers with an HTML error page, as a front server (nginx) does for a 502.
         """
         if retry_after is not None:
             status = HTTPStatus.TOO_MANY_REQUESTS
-        self._faults.append(_Fault(method, status, retry_after, description, times, delay))
+        self._faults.append(_Fault(method, status, retry_after, description, times, delay, html))
 
     def push_update(self, update: Mapping[str, Any]) -> int:
         """Queue an update for getUpdates and return its ``update_id``."""

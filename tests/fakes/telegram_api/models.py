@@ -140,6 +140,16 @@ class _Media:
     url: str | None = None
 
 
+def front_server_page(status: int) -> str:
+    """The HTML page a front server answers with when the Bot API behind it is down."""
+    phrase = HTTPStatus(status).phrase
+    return (
+        f"<html>\r\n<head><title>{status} {phrase}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{status} {phrase}</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    )
+
+
 @dataclass
 class _Fault:
     method: str | None
@@ -148,6 +158,7 @@ class _Fault:
     description: str | None
     times: int
     delay: float
+    html: bool = False  # answer with a front server's HTML page instead of JSON
 
     def matches(self, method: str) -> bool:
         if self.method is None:

@@ -20,7 +20,7 @@ from .editing import _EditingMethods
 from .flood import _FloodControl
 from .media import _MediaStore
 from .messages import _MessageBuilding
-from .models import Call, FakeChat, SentMessage, _Fault, _StoredFile
+from .models import Call, FakeChat, SentMessage, _Fault, _StoredFile, front_server_page
 from .sending import _SendingMethods
 from .spec import SPEC_PATH, ApiSpec
 from .updates import _UpdateMethods
@@ -197,6 +197,13 @@ class FakeTelegram(
             fault = self._take_fault(method)
             if fault is not None and fault.status != HTTPStatus.OK:
                 await self._pause(fault.delay)
+                if fault.html:
+                    call.status = fault.status
+                    return web.Response(
+                        text=front_server_page(fault.status),
+                        status=fault.status,
+                        content_type="text/html",
+                    )
                 raise fault.error()
             result = await handler(_Request(method, params, uploads))
             payload: JsonObject = {"ok": True, "result": result}
