@@ -128,19 +128,22 @@ class Announcer:
         stamp: str,
         post_key: str | None,
         not_after: datetime | None = None,
+        reminder_offset: str | None = None,
+        label: str | None = None,
     ) -> list[int]:
         """Queue a short notice in each channel, answering the post's announcement if any."""
         now, ids = self.clock(), []
         for channel in channels:
             announcement = self.store.sent(post_key, channel.name) if post_key else []
             delivery = self._queue(
-                f"{post_key or 'config'}:{channel.name}:{kind}:{stamp}",
+                f"{post_key or 'config'}:{channel.name}:{label or kind}:{stamp}",
                 post_key=post_key,
                 channel=channel.name,
                 kind=kind,
                 requests=notice_requests(self.renderer, notice, channel, announcement),
                 now=now,
                 not_after=not_after,
+                reminder_offset=reminder_offset,
             )
             if delivery is not None:
                 ids.append(delivery)
@@ -152,8 +155,8 @@ class Announcer:
         notice = reminder_post(post, self.options, self.clock())
         start = post.event.start
         return self._notice(
-            notice, self._targets(post, None), kind=f"remind:{offset}",
-            stamp=start.isoformat(), post_key=post.key, not_after=start,
+            notice, self._targets(post, None), kind="remind", label=f"remind:{offset}",
+            stamp=start.isoformat(), post_key=post.key, not_after=start, reminder_offset=offset,
         )  # fmt: skip
 
     async def recurring(self, name: str) -> list[int]:

@@ -126,7 +126,7 @@ class App:
         self.announce_existing = announce_existing
         self.watch = watch
         self.with_admin = with_admin
-        self.store = Store(settings.database_url)
+        self.store = Store(settings.database_url, migrate=settings.database.auto_migrate)
         self.publishers = build_publishers(settings, console)
         self.channels = {c.name: c for c in settings.channel_list()}
         self.reporter = Reporter(

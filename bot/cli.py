@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--channel", action="append", help="only this channel (repeatable)")
     sub.add_parser("queue", parents=[common], help="list scheduled jobs and queued deliveries")
     sub.add_parser("status", parents=[common], help="deliveries and failures per channel")
+    sub.add_parser(
+        "migrate", parents=[common], help="upgrade the state database's schema to this release"
+    )
     return parser
 
 
@@ -59,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "publish": _publish,
             "queue": _queue,
             "status": _status,
+            "migrate": _migrate,
         }[args.command]
         return handler(settings, args, out)
     except (ConfigError, ContentError) as exc:
@@ -127,7 +131,7 @@ def _queue(settings: Settings, args: argparse.Namespace, out: Console) -> int:
 def _status(settings: Settings, args: argparse.Namespace, out: Console) -> int:
     from .store.repo import Store
 
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, migrate=settings.database.auto_migrate)
     tz = settings.association.tz
     table = Table(
         "channel", "last delivery", "pending", "failed", "sent", "last error", title="Deliveries"
@@ -154,4 +158,20 @@ def _status(settings: Settings, args: argparse.Namespace, out: Console) -> int:
     if beat:
         age = datetime.now(UTC) - datetime.fromisoformat(beat)
         out.print(f"last heartbeat {beat} ({age.total_seconds():.0f}s ago)", markup=False)
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .store import schema
+    from .store.base import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        before, after = schema.upgrade(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        out.print(f"the state database is up to date (revision {after})", markup=False)
+    else:
+        out.print(f"upgraded the state database from {before or 'empty'} to {after}", markup=False)
     return 0

@@ -142,6 +142,11 @@ class DeliveryCfg(_Section):
     report_interval: float = Field(60.0, ge=0)  # at most one admin report per kind and interval
 
 
+class DatabaseCfg(_Section):
+    # upgrade the state database's schema at start; false: refuse and name `migrate`
+    auto_migrate: bool = True
+
+
 class Secrets(BaseSettings):
     """Secrets come only from the environment or `.env`."""
 
@@ -160,6 +165,7 @@ class Settings(_Section):
     channels: list[ChannelCfg] = []
     reminders: RemindersCfg = RemindersCfg()
     delivery: DeliveryCfg = DeliveryCfg()
+    database: DatabaseCfg = DatabaseCfg()
     data_dir: Path = Path("data")
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)
     source: str = "<defaults>"

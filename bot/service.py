@@ -260,7 +260,7 @@ class Service:
     def _plan(self, post: Post, *, published: bool) -> None:
         sent: set[str] = set()
         if post.event is not None:
-            sent = self.store.reminders_sent(post.key, post.event.start.isoformat())
+            sent = self.store.reminders_sent(post.key, post.event.start)
         self.planner.sync_post(
             post, published=published, offsets=self.settings.reminders.offsets, sent=sent
         )

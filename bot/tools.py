@@ -204,7 +204,7 @@ def queue_rows(settings: Settings, now: datetime | None = None) -> list[tuple[st
     tz = settings.association.tz
     now = now or datetime.now(tz)
     fmt = "%a %Y-%m-%d %H:%M %Z"
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, migrate=settings.database.auto_migrate)
     try:
         jobs, sources = planned_jobs(settings, now, store.posts())
         rows = [(j.run_at.astimezone(tz).strftime(fmt), j.id, _describe(j, sources)) for j in jobs]

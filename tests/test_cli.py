@@ -82,3 +82,24 @@ def test_queue_lists_the_recurring_meeting(
 ) -> None:
     assert main(["queue"]) == 0
     assert "general-meeting" in capsys.readouterr().out
+
+
+def test_migrate_upgrades_then_says_up_to_date(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    assert "upgraded the state database from empty to" in capsys.readouterr().out
+    assert main(["migrate"]) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert (project / "data" / "dry-run.sqlite3").exists()  # no tokens: the dry-run state
+
+
+def test_status_refuses_an_old_database_when_told_not_to_migrate(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = project / "config" / "bot.toml"
+    config.write_text(config.read_text() + "\n[database]\nauto_migrate = false\n")
+    assert main(["status"]) == 1
+    assert "python -m bot migrate" in capsys.readouterr().err
+    assert main(["migrate"]) == 0
+    assert main(["status"]) == 0

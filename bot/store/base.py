@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,9 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
+from . import schema
+
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -33,12 +36,25 @@ def make_engine(url: str) -> Engine:
 
 
 class StoreBase:
-    """Owns the engine; every method of a store is one short transaction."""
+    """Owns the engine; every method of a store is one short transaction.
 
-    def __init__(self, url: str) -> None:
+    The schema is brought up to date on opening (`migrate`), or checked and refused with the
+    command that upgrades it.
+    """
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        try:
+            if migrate:
+                before, after = schema.upgrade(self.engine)
+                if before not in (None, after):
+                    log.info("state database upgraded from revision %s to %s", before, after)
+            else:
+                schema.require_current(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:

@@ -71,10 +71,13 @@ class DeliveryRow(Base):
     dedupe_key: Mapped[str] = mapped_column(String(512))
     post_key: Mapped[str | None] = mapped_column(String(255), index=True)
     channel: Mapped[str] = mapped_column(String(255), index=True)
-    kind: Mapped[str] = mapped_column(String(64))  # publish, edit, retract, remind:1d, ...
+    kind: Mapped[str] = mapped_column(String(64))  # publish, edit, retract, resend, remind, ...
     # pending → sending → sent | failed | cancelled
     state: Mapped[str] = mapped_column(String(16), index=True)
-    requests: Mapped[dict[str, Any]]  # {"requests": [Request.to_json(), ...]}
+    requests: Mapped[dict[str, Any]]  # {"requests": [request JSON, ...]}
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # of the rendering (publish, edit)
+    not_after: Mapped[datetime | None]  # reminders: pointless once the event has started
+    reminder_offset: Mapped[str | None] = mapped_column(String(16))  # reminders: 7d, 2h, ...
     progress: Mapped[int] = mapped_column(Integer, default=0)  # steps already sent
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

@@ -26,6 +26,8 @@ class Delivery:
     next_attempt_at: datetime
     last_error: str | None
     not_after: datetime | None = None  # reminders: pointless once the event has started
+    fingerprint: str | None = None
+    reminder_offset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class OutboxStore(StoreBase):
         not_before: datetime | None = None,
         fingerprint: str | None = None,
         not_after: datetime | None = None,
+        reminder_offset: str | None = None,
     ) -> int | None:
         """Add a delivery; returns None when one with the same dedupe key already exists."""
         row = DeliveryRow(
@@ -69,11 +72,10 @@ class OutboxStore(StoreBase):
             channel=channel,
             kind=kind,
             state="pending",
-            requests={
-                "requests": requests,
-                "fingerprint": fingerprint,
-                "not_after": not_after.isoformat() if not_after else None,
-            },
+            requests={"requests": requests},
+            fingerprint=fingerprint,
+            not_after=not_after,
+            reminder_offset=reminder_offset,
             progress=0,
             attempts=0,
             next_attempt_at=not_before or now,
@@ -101,7 +103,9 @@ class OutboxStore(StoreBase):
             row.attempts,
             row.next_attempt_at,
             row.last_error,
-            datetime.fromisoformat(na) if (na := row.requests.get("not_after")) else None,
+            row.not_after,
+            row.fingerprint,
+            row.reminder_offset,
         )
 
     def claim_next(self, channel: str, now: datetime) -> Delivery | None:
@@ -235,22 +239,20 @@ class OutboxStore(StoreBase):
                 .order_by(DeliveryRow.id.desc())
                 .limit(1)
             ).first()
-            return row.requests.get("fingerprint") if row else None
+            return row.fingerprint if row else None
 
-    def reminders_sent(self, post_key: str, event_start: str) -> set[str]:
+    def reminders_sent(self, post_key: str, event_start: datetime) -> set[str]:
         """Offsets whose reminder was queued or sent for this start of the event."""
         with self.session() as s:
-            keys = s.scalars(
-                select(DeliveryRow.dedupe_key).where(
+            offsets = s.scalars(
+                select(DeliveryRow.reminder_offset).where(
                     DeliveryRow.post_key == post_key,
-                    DeliveryRow.kind.like("remind:%"),
+                    DeliveryRow.kind == "remind",
+                    DeliveryRow.not_after == event_start,
                     DeliveryRow.state != "cancelled",
                 )
             )
-            suffix = f":{event_start}"
-            return {
-                k.removesuffix(suffix).rsplit(":remind:", 1)[1] for k in keys if k.endswith(suffix)
-            }
+            return {o for o in offsets if o}
 
     def sent(self, post_key: str, channel: str, role: str = "post") -> list[Sent]:
         """Live messages of the latest delivery of `role` for a post in a channel, by step."""

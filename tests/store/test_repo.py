@@ -139,16 +139,21 @@ def test_latest_edit_supersedes_and_gone_messages_vanish(store: Store) -> None:
 
 def test_rename_keeps_history_and_reminders_are_remembered(store: Store) -> None:
     store.save_post(post("old"), "published", NOW)
-    start = datetime(2026, 12, 5, 18, 0, tzinfo=TOKYO).isoformat()
+    start = datetime(2026, 12, 5, 18, 0, tzinfo=TOKYO)
     store.enqueue(
-        f"old:tg:remind:1d:{start}",
+        f"old:tg:remind:1d:{start.isoformat()}",
         post_key="old",
         channel="tg",
-        kind="remind:1d",
+        kind="remind",
         requests=[],
         now=NOW,
+        not_after=start,
+        reminder_offset="1d",
     )
     store.rename_post("old", "new", "news/new.md", NOW)
     assert "new" in store.posts() and "old" not in store.posts()
     assert store.reminders_sent("new", start) == {"1d"}
-    assert store.reminders_sent("new", datetime(2026, 12, 6, tzinfo=UTC).isoformat()) == set()
+    assert store.reminders_sent("new", start.astimezone(UTC)) == {"1d"}  # the same instant
+    assert store.reminders_sent("new", datetime(2026, 12, 6, tzinfo=UTC)) == set()
+    (delivery,) = store.deliveries(post_key="new")
+    assert (delivery.not_after, delivery.reminder_offset) == (start, "1d")
