@@ -14,7 +14,6 @@ from typing import Any
 
 from .config import Settings
 from .deliver.edits import plan_edit, plan_retract
-from .deliver.outbox import Outbox
 from .domain import Channel, Post
 from .format.discord import stamp_nonces
 from .format.layout import FormatOptions
@@ -26,6 +25,7 @@ from .report import Reporter
 from .store.repo import Store
 
 log = logging.getLogger(__name__)
+Wake = Callable[[str | None], None]
 
 
 def fingerprint(requests: Sequence[Request]) -> str:
@@ -38,7 +38,7 @@ class Announcer:
         self,
         settings: Settings,
         store: Store,
-        outbox: Outbox,
+        wake: Wake,
         reporter: Reporter,
         renderer: Renderer,
         *,
@@ -46,7 +46,7 @@ class Announcer:
     ) -> None:
         self.settings = settings
         self.store = store
-        self.outbox = outbox
+        self.wake = wake  # tells the outbox (of this process, if it sends) a row is waiting
         self.reporter = reporter
         self.renderer = renderer
         self.clock = clock
@@ -179,7 +179,7 @@ class Announcer:
         row["requests"] = stamp_nonces(row["requests"], dedupe_key)
         delivery = self.store.enqueue(dedupe_key, **row)
         if delivery is not None:
-            self.outbox.wake(row["channel"])
+            self.wake(row["channel"])
         return delivery
 
     def _targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:

@@ -28,6 +28,7 @@ from .format.telegram import text_request
 from .guild_events import GuildEventApi, GuildEvents
 from .ingest.loader import load_all
 from .ingest.watcher import ContentWatcher
+from .leadership import Leadership
 from .report import Redactor, Reporter, Sender
 from .schedule.plan import JobSpec
 from .schedule.scheduler import Scheduler
@@ -67,9 +68,10 @@ def setup_logging(settings: Settings, level: int = logging.INFO) -> Redactor:
     if not root.handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in root.handlers:
-        if redactor not in handler.filters:
-            handler.addFilter(redactor)
-    for noisy in ("httpx", "httpcore", "apscheduler", "discord.http"):
+        for old in [f for f in handler.filters if isinstance(f, Redactor)]:
+            handler.removeFilter(old)
+        handler.addFilter(redactor)
+    for noisy in ("httpx", "httpcore", "apscheduler", "discord.http", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for chatty in ("discord.client", "discord.state"):  # voice and intents notices
         logging.getLogger(chatty).setLevel(logging.ERROR)
@@ -115,6 +117,8 @@ class App:
         announce_existing: bool | None = None,
         watch: bool = True,
         with_admin: bool = True,
+        store: Store | None = None,
+        leadership: Leadership | None = None,
     ) -> None:
         self.settings = settings
         tz = settings.association.tz
@@ -126,7 +130,10 @@ class App:
         self.announce_existing = announce_existing
         self.watch = watch
         self.with_admin = with_admin
-        self.store = Store(settings.database_url, migrate=settings.database.auto_migrate)
+        self._own_store = store is None
+        self.store = store or Store(settings.database_url, migrate=settings.database.auto_migrate)
+        self._own_leadership = leadership is None
+        self.leadership = leadership or Leadership(self.store, clock=self.clock)
         self.publishers = build_publishers(settings, console)
         self.channels = {c.name: c for c in settings.channel_list()}
         self.reporter = Reporter(
@@ -140,6 +147,7 @@ class App:
             clock=self.clock,
             pacer=Pacer(),
             report=self.reporter.report,
+            owner=self.leadership.owner,
         )
         self.reporter.senders = self._admin_senders()
         self.scheduler = Scheduler(
@@ -213,6 +221,11 @@ class App:
 
     async def start(self) -> Summary:
         began = time.perf_counter()
+        if not self.leadership.leading and not self.leadership.try_take():
+            raise ConfigError(
+                f"another process leads ({self.leadership.holder()}); "
+                "`python -m bot run` would stand by until it stops"
+            )
         for name, publisher in self.publishers.items():
             try:
                 await publisher.start()
@@ -260,11 +273,18 @@ class App:
                 await self.reporter.report("stall", f"the service stalled for {lag:.0f}s")
 
     async def stop(self, grace: float = 25.0) -> None:
+        """Stop taking work, give the lease up (a standby takes over now), then let the
+        requests on the wire finish: this process's claims keep them its own meanwhile."""
         self.watcher.stop()
+        for task in self._tasks:
+            if task.get_name() == "watcher":  # a batch being applied is finished first
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(task), timeout=grace)
         if self.admin is not None:
             with contextlib.suppress(Exception):
                 await self.admin.stop()
         self.scheduler.shutdown()
+        await self.leadership.release()
         await self.outbox.stop(grace)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.reporter.close(), timeout=5)
@@ -274,25 +294,53 @@ class App:
         for publisher in self.publishers.values():
             with contextlib.suppress(Exception):
                 await publisher.close()
-        self.store.close()
+        if self._own_leadership:
+            await self.leadership.close()
+        if self._own_store:
+            self.store.close()
 
-    async def run_forever(self) -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-        await self.start()
+    def describe(self) -> str:
         mode = "dry run (console)" if self.settings.dry_run else "live"
-        log.info(
-            "ready in %.2fs: %s, %d channels, watching %s",
-            self.ready_after or 0,
-            mode,
-            len(self.channels),
-            self.service.content_dir,
+        return (
+            f"ready in {self.ready_after or 0:.2f}s: {mode}, {len(self.channels)} channels, "
+            f"watching {self.service.content_dir}"
         )
-        try:
-            await stop.wait()
-        finally:
-            log.info("stopping")
-            await self.stop()
+
+
+async def run_service(
+    settings: Settings, *, console: Console | None = None, announce_existing: bool | None = None
+) -> None:
+    """`python -m bot run`: stand by until this process leads, then work until told to stop.
+
+    Losing the lease (the database unreachable for longer than the lease) stops the work and
+    goes back to standing by, so two processes never both work for long.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    setup_logging(settings)
+    tz = settings.association.tz
+    store = Store(settings.database_url, migrate=settings.database.auto_migrate)
+    leadership = Leadership(store, clock=lambda: datetime.now(tz))
+    try:
+        while await leadership.wait(stop):
+            app = App(
+                settings, console=console, announce_existing=announce_existing, store=store,
+                leadership=leadership,
+            )  # fmt: skip
+            try:
+                await app.start()
+                log.info("leading: %s", app.describe())
+                lost = asyncio.ensure_future(leadership.lost.wait())
+                stopping = asyncio.ensure_future(stop.wait())
+                await asyncio.wait((lost, stopping), return_when=asyncio.FIRST_COMPLETED)
+                lost.cancel()
+                stopping.cancel()
+            finally:
+                log.info("stopping")
+                await app.stop()
+    finally:
+        await leadership.close()
+        store.close()

@@ -7,8 +7,9 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -76,13 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .app import App
+    from .app import run_service
 
-    async def go() -> None:
-        app = App(settings, console=out, announce_existing=args.announce_existing)
-        await app.run_forever()
-
-    asyncio.run(go())
+    asyncio.run(run_service(settings, console=out, announce_existing=args.announce_existing))
     return 0
 
 
@@ -152,13 +149,34 @@ def _status(settings: Settings, args: argparse.Namespace, out: Console) -> int:
                 row.last_error or "",
             )
         beat = store.get_meta("heartbeat")
+        processes = _processes_table(store, tz)
     finally:
         store.close()
     out.print(table)
+    out.print(processes)
     if beat:
         age = datetime.now(UTC) - datetime.fromisoformat(beat)
         out.print(f"last heartbeat {beat} ({age.total_seconds():.0f}s ago)", markup=False)
     return 0
+
+
+def _processes_table(store: Any, tz: tzinfo) -> Table:
+    """Which process leads (host, pid, since) and which stand by."""
+    now = datetime.now(UTC)
+    lease = store.lease()
+    leader = lease.owner if lease is not None and lease.expires_at >= now else None
+    table = Table("role", "host", "pid", "since", "last seen", title="Processes")
+    for p in store.processes(now):
+        role = "leader" if p.owner == leader else "standby"
+        since = lease.since if role == "leader" else p.started_at
+        seen = f"{(now - p.renewed_at).total_seconds():.0f}s ago"
+        table.add_row(role, p.host, str(p.pid), f"{since.astimezone(tz):%Y-%m-%d %H:%M:%S}", seen)
+    if not table.rows:
+        table.add_row("—", "no process is running", "", "", "")
+    elif leader is None:
+        table.add_row("leader", "none: the lease is free; a standby takes it within seconds",
+                      "", "", "")  # fmt: skip
+    return table
 
 
 def _migrate(settings: Settings, args: argparse.Namespace, out: Console) -> int:

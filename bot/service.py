@@ -78,7 +78,9 @@ class Service:
         self.clock = clock
         self.planner: Planner = planner or NoPlanner()
         self.renderer = Renderer(settings)
-        self.announcer = Announcer(settings, store, outbox, reporter, self.renderer, clock=clock)
+        self.announcer = Announcer(
+            settings, store, outbox.wake, reporter, self.renderer, clock=clock
+        )
         self.channels = settings.channel_list()
         self.content_dir = Path(settings.content.dir).resolve()
         self.ctx = ParseContext(settings.association.tz, settings.content.publish_hour)

@@ -24,8 +24,9 @@ from .ingest.loader import load_all, load_file
 from .ingest.parse import ParseContext
 from .render import Renderer, channels_for
 from .schedule.plan import JobSpec
-from .store.repo import PostState
+from .store.repo import PostState, Store
 
+HAND_OVER_WAIT = 600.0  # seconds `publish` waits for a running service to deliver
 PLACEHOLDERS = {
     "telegram": Channel("telegram", "telegram", chat_id="{chat_id}"),
     "discord": Channel("discord", "discord", channel_id="{channel_id}"),
@@ -109,36 +110,81 @@ def print_preview(document: dict[str, Any], out: Console) -> None:
 
 
 async def publish_now(settings: Settings, path: Path, only: list[str] | None, out: Console) -> int:
-    """Send one post now, wait for the deliveries, and return how many failed."""
+    """Send one post now, wait for the deliveries, and return how many failed.
+
+    With a service running on the same database, the deliveries are handed to it (one sender
+    keeps the pacing whole); otherwise this command sends them, leading for the moment.
+    """
     from .app import App
+    from .leadership import Leadership
 
     post = read_post(settings, path)
     known = {c.name for c in settings.channel_list()}
     for name in only or []:
         if name not in known:
             raise ContentError(str(path), f"unknown channel {name!r}")
-    app = App(settings, console=out, watch=False)
+    tz = settings.association.tz
+    store = Store(settings.database_url, migrate=settings.database.auto_migrate)
+    leadership = Leadership(store, clock=lambda: datetime.now(tz))
+    try:
+        if leadership.try_take():
+            app = App(settings, console=out, watch=False, store=store, leadership=leadership)
+            ids = await _send_here(app, post, only)
+        else:
+            out.print(f"handing over to the running service: {leadership.holder()}", markup=False)
+            ids = await _hand_over(settings, store, post, only)
+        results = [d for d in store.deliveries(post_key=post.key) if d.id in ids]
+    finally:
+        await leadership.close()
+        store.close()
+    for d in results:
+        out.print(
+            f"{d.channel}: {d.state}" + (f" ({d.last_error})" if d.last_error else ""),
+            markup=False,
+        )
+    return sum(1 for d in results if d.state != "sent")
+
+
+async def _send_here(app: Any, post: Post, only: list[str] | None) -> list[int]:
     try:
         for publisher in app.publishers.values():
             await publisher.start()
         app.outbox.start()
         saved = app.store.save_post(post, "published", app.clock())
-        ids = await app.service.announcer.publish(
+        ids: list[int] = await app.service.announcer.publish(
             post, version=saved.version, only=only, kind="resend"
         )
         await app.outbox.drain(timeout=600)
-        results = [d for d in app.store.deliveries(post_key=post.key) if d.id in ids]
-        for d in results:
-            out.print(
-                f"{d.channel}: {d.state}" + (f" ({d.last_error})" if d.last_error else ""),
-                markup=False,
-            )
-        return sum(1 for d in results if d.state != "sent")
+        return ids
     finally:
         await app.outbox.stop(5)
+        await app.leadership.release()
         for publisher in app.publishers.values():
             await publisher.close()
-        app.store.close()
+
+
+async def _hand_over(
+    settings: Settings, store: Store, post: Post, only: list[str] | None
+) -> list[int]:
+    """Queue the deliveries for the running service and wait until they are done."""
+    from .announce import Announcer
+    from .report import Reporter
+
+    tz = settings.association.tz
+    announcer = Announcer(
+        settings, store, lambda _channel: None, Reporter([]), Renderer(settings),
+        clock=lambda: datetime.now(tz),
+    )  # fmt: skip
+    saved = store.save_post(post, "published", datetime.now(tz))
+    ids = await announcer.publish(post, version=saved.version, only=only, kind="resend")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + HAND_OVER_WAIT
+    while loop.time() < deadline:
+        states = {d.id: d.state for d in store.deliveries(post_key=post.key)}
+        if all(states.get(i) in ("sent", "failed", "cancelled") for i in ids):
+            break
+        await asyncio.sleep(0.2)
+    return ids
 
 
 def _describe(job: JobSpec, sources: dict[str, str]) -> str:
@@ -199,8 +245,6 @@ def planned_jobs(
 
 def queue_rows(settings: Settings, now: datetime | None = None) -> list[tuple[str, str, str]]:
     """Upcoming jobs with what each will send, then deliveries waiting in the outbox."""
-    from .store.repo import Store
-
     tz = settings.association.tz
     now = now or datetime.now(tz)
     fmt = "%a %Y-%m-%d %H:%M %Z"

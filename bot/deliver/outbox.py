@@ -67,6 +67,7 @@ class Outbox:
         pacer: Pacer | None = None,
         report: Report | None = None,
         rng: random.Random | None = None,
+        owner: str | None = None,
     ) -> None:
         self.store = store
         self.publishers = publishers
@@ -76,10 +77,13 @@ class Outbox:
         self.pacer = pacer or NoPacing()
         self.report = report
         self.rng = rng or random.Random()
+        self.owner = owner  # this process, as claims name it (None: the only process)
         self._wake = {name: asyncio.Event() for name in channels}
-        self._workers: list[asyncio.Task[None]] = []
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._queue_watch: asyncio.Task[None] | None = None
         self._stopping = False
         self._busy: set[str] = set()
+        self._sending: set[str] = set()  # channels with a request on the wire
 
     # -- control ------------------------------------------------------------------------------
     def publisher_for(self, channel: Channel) -> Publisher:
@@ -99,26 +103,39 @@ class Outbox:
             flag.set()
 
     def start(self) -> None:
-        resumed = self.store.reset_inflight()
+        resumed = self.store.reset_abandoned(self.clock())
         if resumed:
             log.info("resuming %d deliveries interrupted by the last stop", resumed)
         self._stopping = False
-        self._workers = [
-            asyncio.create_task(self._worker(name), name=f"outbox:{name}") for name in self.channels
-        ]
+        self._workers = {
+            name: asyncio.create_task(self._worker(name), name=f"outbox:{name}")
+            for name in self.channels
+        }
+        self._queue_watch = asyncio.create_task(self._watch_queue(), name="outbox:queue")
 
     async def stop(self, grace: float = 20.0) -> None:
-        """Let each worker finish the step it is on, then park the rest for the next start."""
+        """Let each request on the wire finish, then park the rest for the next start.
+
+        Workers that wait (for a slot, a retry or work) stop at once; only a request already
+        sent is waited for, up to `grace` seconds.
+        """
         self._stopping = True
         self.wake()
+        if self._queue_watch is not None:
+            self._queue_watch.cancel()
+            await asyncio.gather(self._queue_watch, return_exceptions=True)
+            self._queue_watch = None
         if not self._workers:
             return
-        _, pending = await asyncio.wait(self._workers, timeout=grace)
+        for name, task in self._workers.items():
+            if name not in self._sending:
+                task.cancel()
+        _, pending = await asyncio.wait(self._workers.values(), timeout=grace)
         for task in pending:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        self.store.reset_inflight()
-        self._workers = []
+        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        self.store.release_claims(self.owner)
+        self._workers = {}
 
     async def drain(self, timeout: float = 60.0) -> bool:  # noqa: ASYNC109
         """Wait until nothing is due (used by one-shot commands and tests)."""
@@ -132,10 +149,24 @@ class Outbox:
         return False
 
     # -- work ---------------------------------------------------------------------------------
+    async def _watch_queue(self, every: float = 1.0) -> None:
+        """Wake the workers when another process (`publish`) queued a delivery."""
+        seen = self.store.latest_id()
+        while not self._stopping:
+            await asyncio.sleep(every)
+            try:
+                latest = self.store.latest_id()
+            except Exception as exc:
+                log.warning("outbox: cannot read the queue (%s)", type(exc).__name__)
+                continue
+            if latest != seen:
+                seen = latest
+                self.wake()
+
     async def _worker(self, name: str) -> None:
         flag = self._wake[name]
         while not self._stopping:
-            delivery = self.store.claim_next(name, self.clock())
+            delivery = self.store.claim_next(name, self.clock(), self.owner)
             if delivery is not None:
                 self._busy.add(name)
                 try:
@@ -147,7 +178,7 @@ class Outbox:
                     self._busy.discard(name)
                 continue
             flag.clear()
-            due = self.store.next_due(name)
+            due = self.store.next_due(name, self.clock())
             wait = 30.0 if due is None else max(0.0, (due - self.clock()).total_seconds())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(flag.wait(), timeout=min(wait, 30.0) + 0.001)
@@ -166,9 +197,11 @@ class Outbox:
             data = delivery.requests[index]
             request = self._resolve(request_from_json(data), sent_ids, delivery)
             booked = await self.pacer.acquire(channel, request)
+            self._sending.add(delivery.channel)
             try:
                 ids = await publisher.send(channel, request)
             except DeliveryError as exc:
+                self._sending.discard(delivery.channel)
                 self.pacer.settle(booked, refused=exc.retry_after is not None)
                 if exc.retry_after:
                     self.pacer.penalize(channel, exc.retry_after)
@@ -177,6 +210,8 @@ class Outbox:
                 else:
                     await self._fail(delivery, str(exc))
                 return
+            finally:
+                self._sending.discard(delivery.channel)
             self.pacer.settle(booked)
             slot = int(data.get("slot", index))
             kept = data.get("keep_ids")

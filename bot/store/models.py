@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+LEADER = "leader"  # the name of the lease the working process holds
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on every database (SQLite keeps no zone)."""
@@ -78,6 +80,7 @@ class DeliveryRow(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(64))  # of the rendering (publish, edit)
     not_after: Mapped[datetime | None]  # reminders: pointless once the event has started
     reminder_offset: Mapped[str | None] = mapped_column(String(16))  # reminders: 7d, 2h, ...
+    owner: Mapped[str | None] = mapped_column(String(128))  # the process sending it
     progress: Mapped[int] = mapped_column(Integer, default=0)  # steps already sent
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
@@ -109,3 +112,28 @@ class MetaRow(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ProcessRow(Base):
+    """A running `bot run` process; its row is renewed while it lives."""
+
+    __tablename__ = "bot_processes"
+
+    owner: Mapped[str] = mapped_column(String(128), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # leader or standby
+    started_at: Mapped[datetime]
+    renewed_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class LeaseRow(Base):
+    """A lease one process holds at a time (`leader`: the one that does the work)."""
+
+    __tablename__ = "bot_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    since: Mapped[datetime]
+    expires_at: Mapped[datetime]

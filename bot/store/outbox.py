@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .base import StoreBase
-from .models import DeliveryRow, SentRow
+from .models import LEADER, DeliveryRow, LeaseRow, ProcessRow, SentRow
+
+UNFINISHED = ("pending", "sending")
+BUSY_RECHECK = timedelta(seconds=1)
+
+
+def _alive(now: datetime) -> Select[tuple[str]]:
+    return select(ProcessRow.owner).where(ProcessRow.expires_at >= now)
+
+
+def _leads(owner: str, now: datetime) -> Any:
+    return exists().where(
+        LeaseRow.name == LEADER, LeaseRow.owner == owner, LeaseRow.expires_at >= now
+    )
 
 
 @dataclass(frozen=True)
@@ -108,29 +121,59 @@ class OutboxStore(StoreBase):
             row.reminder_offset,
         )
 
-    def claim_next(self, channel: str, now: datetime) -> Delivery | None:
-        """The oldest due delivery of a channel, marked as being sent."""
+    def claim_next(self, channel: str, now: datetime, owner: str | None = None) -> Delivery | None:
+        """The channel's oldest unfinished delivery, when due, marked as being sent by `owner`.
+
+        One conditional UPDATE decides, so two processes never claim the same delivery (on
+        PostgreSQL the second waits for the first and then finds it taken). While an older
+        delivery of the channel is being sent by a live process nothing is claimed: a
+        channel's deliveries go out one at a time and in order. A delivery left half-sent by a
+        process that is no longer alive is taken over. With an `owner`, only the holder of
+        the leader's lease may claim.
+        """
+        oldest = (
+            select(func.min(DeliveryRow.id))
+            .where(DeliveryRow.channel == channel, DeliveryRow.state.in_(UNFINISHED))
+            .scalar_subquery()
+        )
+        due = and_(DeliveryRow.state == "pending", DeliveryRow.next_attempt_at <= now)
+        abandoned = and_(
+            DeliveryRow.state == "sending",
+            DeliveryRow.owner.is_not(None),
+            DeliveryRow.owner.not_in(_alive(now)),
+        )
+        conditions = [DeliveryRow.id == oldest, or_(due, abandoned)]
+        if owner is not None:
+            conditions.append(_leads(owner, now))
         with self.session() as s:
-            row = s.scalars(
-                select(DeliveryRow)
-                .where(DeliveryRow.channel == channel, DeliveryRow.state == "pending")
+            claimed = s.execute(
+                update(DeliveryRow)
+                .where(*conditions)
+                .values(state="sending", owner=owner, updated_at=now)
+                .returning(DeliveryRow.id)
+                .execution_options(synchronize_session=False)
+            ).scalar()
+            if claimed is None:
+                return None
+            row = s.get(DeliveryRow, claimed)
+            assert row is not None
+            return self._delivery(row)
+
+    def next_due(self, channel: str, now: datetime) -> datetime | None:
+        """When to look at the channel again: its oldest unfinished delivery decides.
+
+        None when nothing waits; soon when another process is sending its oldest one.
+        """
+        with self.session() as s:
+            row = s.execute(
+                select(DeliveryRow.state, DeliveryRow.next_attempt_at)
+                .where(DeliveryRow.channel == channel, DeliveryRow.state.in_(UNFINISHED))
                 .order_by(DeliveryRow.id)
                 .limit(1)
             ).first()
-            if row is None or row.next_attempt_at > now:
-                return None
-            row.state, row.updated_at = "sending", now
-            return self._delivery(row)
-
-    def next_due(self, channel: str) -> datetime | None:
-        """When the channel's next delivery (the oldest pending: order is kept) is due."""
-        with self.session() as s:
-            return s.scalar(
-                select(DeliveryRow.next_attempt_at)
-                .where(DeliveryRow.channel == channel, DeliveryRow.state == "pending")
-                .order_by(DeliveryRow.id)
-                .limit(1)
-            )
+        if row is None:
+            return None
+        return row.next_attempt_at if row.state == "pending" else now + BUSY_RECHECK
 
     def record_step(
         self,
@@ -168,7 +211,7 @@ class OutboxStore(StoreBase):
             s.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.id == delivery_id)
-                .values(state=state, updated_at=now, last_error=error)
+                .values(state=state, updated_at=now, last_error=error, owner=None)
             )
 
     def retry_later(self, delivery_id: int, at: datetime, error: str, now: datetime) -> int:
@@ -182,13 +225,32 @@ class OutboxStore(StoreBase):
                 error,
                 now,
             )
+            row.owner = None
             return row.attempts
 
-    def reset_inflight(self) -> int:
-        """After a crash: deliveries caught mid-send resume from their last recorded step."""
+    def reset_abandoned(self, now: datetime) -> int:
+        """After a crash: deliveries left half-sent by processes no longer alive (or by the
+        first release, which named no owner) resume from their last recorded step. Another
+        live process's deliveries are left alone."""
         with self.session() as s:
             result = s.execute(
-                update(DeliveryRow).where(DeliveryRow.state == "sending").values(state="pending")
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.state == "sending",
+                    or_(DeliveryRow.owner.is_(None), DeliveryRow.owner.not_in(_alive(now))),
+                )
+                .values(state="pending", owner=None)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def release_claims(self, owner: str | None) -> int:
+        """On stopping: hand this process's half-sent deliveries back to the queue."""
+        claimant = DeliveryRow.owner.is_(None) if owner is None else DeliveryRow.owner == owner
+        with self.session() as s:
+            result = s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.state == "sending", claimant)
+                .values(state="pending", owner=None)
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -205,6 +267,11 @@ class OutboxStore(StoreBase):
                 query = query.where(DeliveryRow.kind.in_(kinds))
             result = s.execute(query.values(state="cancelled"))
             return int(getattr(result, "rowcount", 0) or 0)
+
+    def latest_id(self) -> int:
+        """The newest delivery's id (0: none): another process queued work when it grows."""
+        with self.session() as s:
+            return int(s.scalar(select(func.max(DeliveryRow.id))) or 0)
 
     def unfinished(self, channels: list[str]) -> int:
         """Deliveries of these channels still waiting or being sent."""

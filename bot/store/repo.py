@@ -12,10 +12,20 @@ from sqlalchemy import select, update
 
 from ..domain import Post
 from .base import make_engine
+from .leases import LeaseInfo, LeaseStore, ProcessInfo
 from .models import DeliveryRow, MetaRow, PostRow, SentRow
 from .outbox import ChannelStatus, Delivery, OutboxStore, Sent
 
-__all__ = ["ChannelStatus", "Delivery", "PostState", "Sent", "Store", "make_engine"]
+__all__ = [
+    "ChannelStatus",
+    "Delivery",
+    "LeaseInfo",
+    "PostState",
+    "ProcessInfo",
+    "Sent",
+    "Store",
+    "make_engine",
+]
 
 
 @dataclass(frozen=True)
@@ -29,7 +39,7 @@ class PostState:
     event_start: datetime | None = None
 
 
-class Store(OutboxStore):
+class Store(OutboxStore, LeaseStore):
     def get_meta(self, name: str) -> str | None:
         with self.session() as s:
             row = s.get(MetaRow, name)

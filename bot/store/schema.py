@@ -7,6 +7,7 @@ upgrading at once; each migration runs in one transaction there.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -21,6 +22,7 @@ from ..errors import ConfigError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"
 _LOCK = 726_193_401  # pg_advisory_xact_lock key of the bot's migrations
+_IN_PROCESS = threading.Lock()  # Alembic's environment is module state: one upgrade at a time
 
 
 class SchemaError(ConfigError):
@@ -59,7 +61,7 @@ def current(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the database to the latest revision; returns (before, after)."""
-    with engine.begin() as connection:
+    with _IN_PROCESS, engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
         before = _current(connection)

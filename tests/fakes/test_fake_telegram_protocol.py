@@ -182,6 +182,21 @@ async def test_a_second_poller_terminates_the_first(tg: FakeTelegram) -> None:
 
     assert status == 409
     assert description.startswith("Conflict: terminated by other getUpdates request")
+    assert tg.poll_conflicts == 1
+
+
+async def test_a_poller_that_went_away_is_not_told_of_a_conflict(tg: FakeTelegram) -> None:
+    url = f"{tg.base_url}{tg.token}/getUpdates"
+    async with aiohttp.ClientSession() as gone:
+        first = asyncio.create_task(gone.post(url, json={"timeout": 10}))
+        await asyncio.sleep(0.05)
+        first.cancel()  # a stopped or killed process: its connection closes
+        await asyncio.gather(first, return_exceptions=True)
+    await asyncio.sleep(0.05)
+    async with aiohttp.ClientSession() as session, session.post(url, json={"timeout": 0}) as r:
+        assert r.status == 200
+    await asyncio.sleep(0.05)
+    assert tg.poll_conflicts == 0
 
 
 async def test_commands_are_kept_per_scope_and_language(tg: FakeTelegram, bot: Bot) -> None:

@@ -24,7 +24,7 @@ from bot.store.models import Base, UTCDateTime
 from bot.store.repo import Store
 from tests.conftest import DC_CHANNEL, TG_CHAT
 from tests.helpers import write_post
-from tests.store.test_repo import postgres_schema_url
+from tests.store.conftest import postgres_schema_url
 
 WHEN = UTCDateTime()
 
@@ -118,28 +118,69 @@ def legacy_rows(start: datetime, now: datetime, digest: str) -> dict[str, list[d
                "params": {"chat_id": TG_CHAT, "text": "x", "parse_mode": "HTML"}}  # fmt: skip
     return {
         "bot_meta": [{"name": "indexed_at", "value": (now - timedelta(days=30)).isoformat()}],
-        "posts": [{"key": "party", "source": "ev/party.md", "digest": digest, "title": "Party",
-                   "version": 1, "state": "published", "due_at": now - timedelta(days=1),
-                   "event_start": start, "first_seen": now - timedelta(days=1),
-                   "updated_at": now - timedelta(days=1)}],  # fmt: skip
+        "posts": [
+            {
+                "key": "party",
+                "source": "ev/party.md",
+                "digest": digest,
+                "title": "Party",
+                "version": 1,
+                "state": "published",
+                "due_at": now - timedelta(days=1),
+                "event_start": start,
+                "first_seen": now - timedelta(days=1),
+                "updated_at": now - timedelta(days=1),
+            }
+        ],
         "deliveries": [
-            {"id": 1, "dedupe_key": "party:tg-news:publish:v1", "post_key": "party",
-             "channel": "tg-news", "kind": "publish", "state": "sent", "progress": 1,
-             "requests": {"requests": [publish], "fingerprint": "f" * 32, "not_after": None},
-             "attempts": 0, "next_attempt_at": now, "last_error": None, "created_at": now,
-             "updated_at": now},
-            {"id": 2, "dedupe_key": f"party:tg-news:remind:1d:{start.isoformat()}",
-             "post_key": "party", "channel": "tg-news", "kind": "remind:1d", "state": "sent",
-             "requests": {"requests": [publish], "fingerprint": None,
-                          "not_after": start.isoformat()},
-             "progress": 1, "attempts": 0, "next_attempt_at": now, "last_error": None,
-             "created_at": now, "updated_at": now},
-        ],  # fmt: skip
+            {
+                "id": 1,
+                "dedupe_key": "party:tg-news:publish:v1",
+                "post_key": "party",
+                "channel": "tg-news",
+                "kind": "publish",
+                "state": "sent",
+                "progress": 1,
+                "requests": {"requests": [publish], "fingerprint": "f" * 32, "not_after": None},
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": None,
+                "created_at": now,
+                "updated_at": now,
+            },
+            {
+                "id": 2,
+                "dedupe_key": f"party:tg-news:remind:1d:{start.isoformat()}",
+                "post_key": "party",
+                "channel": "tg-news",
+                "kind": "remind:1d",
+                "state": "sent",
+                "requests": {
+                    "requests": [publish],
+                    "fingerprint": None,
+                    "not_after": start.isoformat(),
+                },
+                "progress": 1,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": None,
+                "created_at": now,
+                "updated_at": now,
+            },
+        ],
         "sent_messages": [
-            {"delivery_id": 1, "post_key": "party", "channel": "tg-news", "role": "post",
-             "step": 0, "method": "sendMessage", "message_ids": {"ids": ["1"]}, "live": 1,
-             "sent_at": now},
-        ],  # fmt: skip
+            {
+                "delivery_id": 1,
+                "post_key": "party",
+                "channel": "tg-news",
+                "role": "post",
+                "step": 0,
+                "method": "sendMessage",
+                "message_ids": {"ids": ["1"]},
+                "live": 1,
+                "sent_at": now,
+            },
+        ],
     }
 
 

@@ -2,52 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import pytest
-import sqlalchemy
 
 from bot.domain import Post
 from bot.store.repo import Store
-from tests.conftest import POSTGRES_URL
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TOKYO)
-
-
-def postgres_schema_url() -> Iterator[str]:
-    try:
-        engine = sqlalchemy.create_engine(POSTGRES_URL)
-        with engine.connect() as conn:
-            conn.execute(sqlalchemy.text("select 1"))
-    except Exception as exc:  # no server: say so and skip
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with engine.begin() as conn:
-        conn.execute(sqlalchemy.text(f"create schema {schema}"))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(sqlalchemy.text(f"drop schema {schema} cascade"))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'state.sqlite3'}"
-    else:
-        yield from postgres_schema_url()
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    yield s
-    s.close()
 
 
 def post(key: str = "picnic", digest: str = "d1", when: datetime = NOW) -> Post:
@@ -87,7 +49,7 @@ def test_outbox_dedupes_orders_and_respects_due_time(store: Store) -> None:
     assert claimed is not None and claimed.id == first and claimed.state == "sending"
     store.finish(first, "sent", NOW)
     assert store.claim_next("tg", NOW) is None  # the second one is not due yet
-    assert store.next_due("tg") == later
+    assert store.next_due("tg", NOW) == later
     assert store.claim_next("tg", later) is not None
 
 
@@ -100,7 +62,7 @@ def test_progress_survives_a_crash(store: Store) -> None:
     d = store.claim_next("tg", NOW)
     assert d is not None
     store.record_step(d, 0, 0, "sendMessage", ["11"], "post", NOW)
-    assert store.reset_inflight() == 1  # what a restart does
+    assert store.reset_abandoned(NOW) == 1  # what a restart does
     resumed = store.claim_next("tg", NOW)
     assert resumed is not None and resumed.progress == 1
     assert [s.ids for s in store.sent("picnic", "tg")] == [["11"]]

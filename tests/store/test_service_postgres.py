@@ -11,7 +11,7 @@ import pytest
 from bot.app import App
 from tests.conftest import DC_CHANNEL, TG_CHAT
 from tests.helpers import wait_for, write_post
-from tests.store.test_repo import postgres_schema_url
+from tests.store.conftest import postgres_schema_url
 
 pytestmark = pytest.mark.postgres
 

@@ -26,6 +26,7 @@ class _Request:
     method: str
     params: JsonObject
     files: dict[str, _Upload]
+    connected: Callable[[], bool] = lambda: True  # the client still waits for the answer
 
 
 Handler = Callable[[_Request], Awaitable[Any]]

@@ -114,6 +114,7 @@ class FakeTelegram(
         self._next_update_id = 1
         self._allowed_updates: frozenset[str] | None = None
         self._poll_generation = 0
+        self.poll_conflicts = 0  # getUpdates answered 409 because another poller took over
         self._updates_event = asyncio.Event()
 
         self._closing = asyncio.Event()
@@ -205,7 +206,12 @@ class FakeTelegram(
                         content_type="text/html",
                     )
                 raise fault.error()
-            result = await handler(_Request(method, params, uploads))
+
+            def connected() -> bool:
+                transport = request.transport
+                return transport is not None and not transport.is_closing()
+
+            result = await handler(_Request(method, params, uploads, connected))
             payload: JsonObject = {"ok": True, "result": result}
             status = 200
         except ApiError as error:

@@ -64,6 +64,9 @@ class _UpdateMethods:
             except TimeoutError:
                 return []
             if generation != self._poll_generation:
+                if not req.connected():
+                    return []  # the poller went away (stopped or killed): nobody is told
+                self.poll_conflicts += 1
                 raise ApiError(
                     HTTPStatus.CONFLICT,
                     "Conflict: terminated by other getUpdates request; "
