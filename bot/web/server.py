@@ -130,7 +130,7 @@ class WebServer:
         return web.json_response(body, status=503 if problems else 200, headers=_NO_STORE)
 
     async def _metrics_page(self, request: web.Request) -> web.Response:
-        body = await asyncio.to_thread(self._metrics.render)
+        body = self._metrics.render()  # in the loop: the pending reader may touch its objects
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST, **_NO_STORE})
 
     async def _expect(self, request: web.Request) -> web.StreamResponse | None:

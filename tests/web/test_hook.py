@@ -72,7 +72,7 @@ async def test_a_stalled_fetch_is_cancelled_on_stop(client: aiohttp.ClientSessio
         body = push_body()
         await post(client, server, body, github_headers(body))
         await pushes.wait(1)
-    # leaving serve() returned although on_push never finished
+        await asyncio.wait_for(server.stop(), 10)  # although on_push never finishes
 
 
 @pytest.mark.parametrize(
