@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
+
 from bot.health import Health
 from bot.web.hooks import PushEvent
 from bot.web.metrics import Metrics
@@ -93,3 +95,20 @@ def github_headers(
         "X-GitHub-Delivery": delivery,
         "X-Hub-Signature-256": sign(body, secret),
     }
+
+
+async def post(
+    client: aiohttp.ClientSession, server: WebServer, body: bytes, headers: dict[str, str]
+) -> tuple[int, str]:
+    async with client.post(url(server, "/hooks/git"), data=body, headers=headers) as resp:
+        return resp.status, await resp.text()
+
+
+async def settle(client: aiohttp.ClientSession, server: WebServer, pushes: Pushes) -> list[str]:
+    """A last valid push, then the deliveries on_push saw: whatever was scheduled before ran."""
+    body = push_body()
+    before = len(pushes.events)
+    assert await post(client, server, body, github_headers(body, delivery="last")) == (204, "")
+    events = await pushes.wait(before + 1)
+    assert events[-1].delivery == "last"
+    return [str(event.delivery) for event in events[:-1]]

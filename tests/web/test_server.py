@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -14,12 +12,6 @@ from bot.web.metrics import Metrics
 from bot.web.server import WebServer
 
 from .support import serve, url
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def test_healthz_ok(client: aiohttp.ClientSession) -> None:
