@@ -14,11 +14,10 @@ import string
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from babel.messages.catalog import Catalog, Message
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog, Message
 
 DOMAIN = "bot"
 SOURCE_LANG = "en"
@@ -57,6 +56,9 @@ def compile_po(handle: IO[bytes], lang: str) -> gettext.GNUTranslations:
     Fuzzy entries are left out, as msgfmt leaves them out, and so are entries with an empty
     plural form or placeholders other than their msgid's: those show the English text.
     """
+    from babel.messages.mofile import write_mo  # only where a catalogue is used
+    from babel.messages.pofile import read_po
+
     catalog = read_po(handle, locale=lang, domain=DOMAIN)
     _drop_unusable(catalog, lang)
     buffer = io.BytesIO()

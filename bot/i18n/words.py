@@ -1,5 +1,8 @@
 """The bot's own words in one language: catalogue messages, and dates, times, zones and
 countdowns written by CLDR (Babel). Pure: no process locale, no global state, safe in threads.
+
+Babel's date and number modules, and CLDR's data for a language, are loaded on the first date
+or number written, not at import: a service that only shows labels stays a few MB lighter.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ from functools import cache
 
 from babel import Locale
 from babel.core import get_global, parse_locale
-from babel.dates import format_datetime, format_interval, format_skeleton, get_timezone_name
-from babel.numbers import format_decimal
 
 from .catalogue import translations
 
@@ -93,25 +94,35 @@ class Words:
 
     def number(self, n: int) -> str:
         """`n` with this language's digits and grouping."""
+        from babel.numbers import format_decimal
+
         return self._text(format_decimal(n, locale=self._locale))
 
     # --- dates and times ------------------------------------------------------------------
 
     def date(self, moment: datetime) -> str:
         """Weekday and date in `moment`'s own zone: ``Sat 5 Dec 2026``, ``2026年12月5日(土)``."""
+        from babel.dates import format_skeleton
+
         return self._text(format_skeleton("yMMMEd", moment, moment.tzinfo, locale=self._locale))
 
     def time(self, moment: datetime) -> str:
         """``18:00``: the 24-hour clock, as events in Japan are announced in every language."""
+        from babel.dates import format_skeleton
+
         return self._text(format_skeleton("Hm", moment, moment.tzinfo, locale=self._locale))
 
     def weekday(self, moment: datetime) -> str:
+        from babel.dates import format_datetime
+
         pattern = _WEEKDAY_PATTERN.get(self.lang, "EEEE")
         return self._text(format_datetime(moment, pattern, moment.tzinfo, locale=self._locale))
 
     def zone_name(self, moment: datetime) -> str:
         """The zone of `moment`: its abbreviation in English (``JST``, ``CEST``), its localized
         name elsewhere (``日本時間``); the abbreviation or offset where CLDR names no zone."""
+        from babel.dates import get_timezone_name
+
         abbreviation = moment.tzname() or moment.strftime("%z")
         key = getattr(moment.tzinfo, "key", None)
         if self.lang == "en" or key is None or get_global("meta_zones").get(key) is None:
@@ -124,6 +135,8 @@ class Words:
 
     def when(self, start: datetime, end: datetime | None, tz: tzinfo) -> str:
         """``Sat 5 Dec 2026, 18:00–21:00 (JST)`` in `tz`; an end on another day in full."""
+        from babel.dates import format_interval
+
         local = start.astimezone(tz)
         text = self._at(local)
         if end is not None and end.astimezone(UTC) > start.astimezone(UTC):

@@ -9,10 +9,9 @@ every file new.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import cache
-
-from babel import Locale
 
 _SEPARATOR = re.compile(r"(\n(?:[ \t]*\n)+)")
 _NOT_PROSE = re.compile(r"^(?:#|>|\||```|~~~|[-*+][ \t]|\d+[.)][ \t]|<|[ \t]{4}|\t)")
@@ -67,23 +66,35 @@ def join_broken_paragraphs(body: str) -> str:
 # --- the date in the text ----------------------------------------------------------------------
 
 
+# Month names come from libraries, loaded on the first date that names its month (a press
+# text is parsed at every start, and the service's idle memory is counted).
 @cache
-def _month_numbers() -> dict[str, int]:
-    """Month names by CLDR: English (wide and short, US and British) and Khmer."""
-    numbers: dict[str, int] = {}
-    for locale in ("en", "en_GB", "km"):
-        months = Locale.parse(locale).months
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                for number, name in months[context][width].items():
-                    numbers[name.lower().rstrip(".")] = number
-    return numbers
+def _english_month() -> Callable[[str], int | None]:
+    """dateutil's English month names, long and short ("October", "Oct", "Sept")."""
+    from dateutil.parser import parserinfo
+
+    month: Callable[[str], int | None] = parserinfo().month
+    return month
+
+
+@cache
+def _khmer_months() -> dict[str, int]:
+    """CLDR's Khmer month names (Babel)."""
+    from babel import Locale
+
+    months = Locale.parse("km").months
+    return {
+        name: number
+        for context in ("format", "stand-alone")
+        for width in ("wide", "abbreviated")
+        for number, name in months[context][width].items()
+    }
 
 
 _D = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
 _Y = r"(?P<y>\d{4})"
 _MON = r"(?P<mon>[^\W\d_]{3,})\.?"
-_KHMER_MON = r"(?P<mon>[\u1780-\u17d3]+)"  # Khmer words include vowel signs, which \w is not
+_KHMER_MON = r"(?P<kmon>[\u1780-\u17d3]+)"  # Khmer words include vowel signs, which \w is not
 _DATES = (
     rf"{_D}\s+{_MON},?\s+{_Y}",  # 30 October 2023
     rf"{_MON}\s+{_D},?\s+{_Y}",  # October 30, 2023
@@ -100,7 +111,9 @@ _LEADING = [re.compile(rf"^{_PLACE}(?:{pattern})\s*[—–-]+\s") for pattern in
 def _to_date(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
     if groups.get("mon") is not None:
-        month = _month_numbers().get(groups["mon"].lower())
+        month = _english_month()(groups["mon"])
+    elif groups.get("kmon") is not None:
+        month = _khmer_months().get(groups["kmon"])
     else:
         month = int(groups["m"])
     try:
