@@ -33,13 +33,13 @@ check: $(STAMP)
 LOCALES := bot/i18n/locales
 i18n: $(STAMP)
 	$(BIN)/pybabel -q extract -F bot/i18n/babel.cfg -k n_:1,2 -c TRANSLATORS: \
-		--sort-by-file --no-wrap --project=assoc-announce-bot --version=0.1.0 \
+		--sort-by-file --add-location=file --no-wrap --project=assoc-announce-bot --version=0.1.0 \
 		--header-comment="# The bot's own words. English is the source language; run make i18n." \
 		-o $(LOCALES)/bot.pot bot
-	$(BIN)/pybabel -q update -i $(LOCALES)/bot.pot -d $(LOCALES) -D bot \
-		--no-wrap --no-fuzzy-matching --ignore-obsolete --init-missing -l km
-	$(BIN)/pybabel -q update -i $(LOCALES)/bot.pot -d $(LOCALES) -D bot \
-		--no-wrap --no-fuzzy-matching --ignore-obsolete --init-missing -l ja
+	for lang in km ja; do \
+		$(BIN)/pybabel -q update -i $(LOCALES)/bot.pot -d $(LOCALES) -D bot -l $$lang \
+			--no-wrap --no-fuzzy-matching --ignore-obsolete --init-missing || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

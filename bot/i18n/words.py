@@ -113,6 +113,7 @@ class Words:
         return self._text(format_skeleton("Hm", moment, moment.tzinfo, locale=self._locale))
 
     def weekday(self, moment: datetime) -> str:
+        """The day's name in `moment`'s own zone: ``Sat``, ``土曜日``, ``សៅរ៍``."""
         from babel.dates import format_datetime
 
         pattern = _WEEKDAY_PATTERN.get(self.lang, "EEEE")
