@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench check preview clean
+.PHONY: run test lint bench check preview clean i18n
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,19 @@ bench: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python -m bot check
+
+# The bot's own words: extract them from bot/ into the template, then bring every catalogue up
+# to date (new messages appear untranslated; tests/i18n fails until they are translated).
+LOCALES := bot/i18n/locales
+i18n: $(STAMP)
+	$(BIN)/pybabel -q extract -F bot/i18n/babel.cfg -k n_:1,2 -c TRANSLATORS: \
+		--sort-by-file --add-location=file --no-wrap --project=assoc-announce-bot --version=0.1.0 \
+		--header-comment="# The bot's own words. English is the source language; run make i18n." \
+		-o $(LOCALES)/bot.pot bot
+	for lang in km ja; do \
+		$(BIN)/pybabel -q update -i $(LOCALES)/bot.pot -d $(LOCALES) -D bot -l $$lang \
+			--no-wrap --no-fuzzy-matching --ignore-obsolete --init-missing || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

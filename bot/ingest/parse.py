@@ -16,6 +16,7 @@ import yaml
 
 from ..domain import Event, Post
 from ..errors import ContentError
+from .press import drop_line, find_dateline, join_broken_paragraphs
 
 IDEOGRAPHIC_SPACE = "\u3000"
 _FENCE = re.compile(r"^---[ \t]*\r?\n")
@@ -96,7 +97,8 @@ def _with_frontmatter(text: str, source: str, digest: str, ctx: ParseContext) ->
     warnings = [f"unknown frontmatter key {k!r} ignored" for k in meta if k not in KNOWN_KEYS]
     title = _opt_str(meta, "title", source)
     if not title:
-        title, how = _derive_title(body) or (_stem(source), "file name")
+        title, how, line = _derive_title(body) or (_stem(source), "file name", "")
+        body = drop_line(body, line) if line else body
         warnings.append(f"no title in the frontmatter: taken from the {how}")
     if "date" not in meta or meta["date"] in (None, ""):
         raise ContentError(source, "the frontmatter has no `date` (expected YYYY-MM-DD)")
@@ -131,34 +133,42 @@ def _with_frontmatter(text: str, source: str, digest: str, ctx: ParseContext) ->
 def _press_text(text: str, source: str, digest: str, mtime: datetime, ctx: ParseContext) -> Post:
     body = clean_body(text)
     found = _derive_title(body)
-    title, how = found or (_first_line(body), "first line")
-    warnings = (
-        f"no frontmatter: title taken from the {how}, date from the file's modification time",
-    )
+    if found:
+        title, how, line = found
+        body = drop_line(body, line)  # the headline is the title: not repeated in the body
+    else:
+        title, how = _first_line(body), "first line"
+    body = join_broken_paragraphs(body)
+    dateline = find_dateline(body)
+    if dateline:
+        post_date = datetime.combine(dateline[0], time(ctx.publish_hour), ctx.tz)
+        dated = f"date from the dateline {dateline[1]!r}"
+    else:
+        post_date, dated = mtime.astimezone(ctx.tz), "date from the file's modification time"
     return Post(
         key=_slug(None, source),
         source=source,
         title=title,
-        date=mtime.astimezone(ctx.tz),
+        date=post_date,
         body=body,
         has_frontmatter=False,
-        warnings=warnings,
+        warnings=(f"no frontmatter: title taken from the {how}, {dated}",),
         digest=digest,
     )
 
 
-def _derive_title(body: str) -> tuple[str, str] | None:
-    """First heading, else quoted headline, else bold line."""
+def _derive_title(body: str) -> tuple[str, str, str] | None:
+    """First heading, else quoted headline, else bold line: (title, how, the line)."""
     lines = [line.strip() for line in body.split("\n") if line.strip()]
     for line in lines:
         if m := _HEADING.match(line):
-            return m.group(1).strip(), "first heading"
+            return m.group(1).strip(), "first heading", line
     for line in lines[:40]:
         if (m := _QUOTED.match(line)) and len(line) > 3:
-            return m.group(1).strip(), "quoted headline"
+            return m.group(1).strip(), "quoted headline", line
     for line in lines[:40]:
         if m := _BOLD_LINE.match(line):
-            return (m.group(1) or m.group(2)).strip(), "bold line"
+            return (m.group(1) or m.group(2)).strip(), "bold line", line
     return None
 
 

@@ -4,13 +4,14 @@ A template (the default below, or one from the configuration) is the only thing 
 from posts — titles, places, links — is handed to it as values and never compiled, so it cannot
 change the template. Nothing is escaped here: the Markdown renderer escapes for each platform.
 
-Dates are written in English and in the association's time zone: ``Sat 5 Dec 2026, 18:00 (JST)``.
+Dates, times and countdowns are written in the channel's language (`bot.i18n`, CLDR) and in the
+association's time zone: ``Sat 5 Dec 2026, 18:00 (JST)``, ``2026年12月5日(土) 18:00(日本時間)``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.domain import Post
+from bot.i18n import words
 
 DEFAULT_TEMPLATE = """\
 ⏰ **{{ title }}**
@@ -29,9 +31,6 @@ DEFAULT_TEMPLATE = """\
 🔗 <{{ link }}>
 {% endif %}
 """
-
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @lru_cache(maxsize=32)
@@ -48,63 +47,37 @@ def _render(source: str, values: dict[str, Any]) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
-def format_date(moment: datetime) -> str:
-    """``Sat 5 Dec 2026`` — English, whatever the process locale."""
-    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+def format_date(moment: datetime, lang: str = "en") -> str:
+    """``Sat 5 Dec 2026``, ``2026年12月5日(土)`` — whatever the process locale."""
+    return words(lang).date(moment)
 
 
-def format_when(start: datetime, end: datetime | None, tz: tzinfo) -> str:
+def format_when(start: datetime, end: datetime | None, tz: tzinfo, lang: str = "en") -> str:
     """``Sat 5 Dec 2026, 18:00 (JST)``, with ``–20:00`` or a full end date when given."""
-    local = start.astimezone(tz)
-    text = f"{format_date(local)}, {local:%H:%M}"
-    if end is not None and end.astimezone(UTC) > start.astimezone(UTC):
-        until = end.astimezone(tz)
-        same_day = until.date() == local.date()
-        text += f"–{until:%H:%M}" if same_day else f" – {format_date(until)}, {until:%H:%M}"
-    return f"{text} ({local.tzname()})"
+    return words(lang).when(start, end, tz)
 
 
-def _plural(count: int, unit: str) -> str:
-    return f"in {count} {unit}{'' if count == 1 else 's'}"
-
-
-def countdown(start: datetime, now: datetime, tz: tzinfo) -> str:
-    """``in 2 hours``, ``in 1 day``, ``in 7 days``.
-
-    Under a day it counts real time; from about a day on it counts calendar days on the local
-    clock, so a reminder sent at the same time the day before says "in 1 day" even across a
-    daylight-saving change.
-    """
-    left = start.astimezone(UTC) - now.astimezone(UTC)
-    if left <= timedelta(0):
-        return "already started"
-    minutes = int(left / timedelta(minutes=1) + 0.5)
-    if minutes < 1:
-        return "starting now"
-    if minutes < 60:
-        return _plural(minutes, "minute")
-    hours = int(left / timedelta(hours=1) + 0.5)
-    if hours < 23:
-        return _plural(hours, "hour")
-    wall = start.astimezone(tz).replace(tzinfo=None) - now.astimezone(tz).replace(tzinfo=None)
-    return _plural(max(1, int(wall / timedelta(days=1) + 0.5)), "day")
+def countdown(start: datetime, now: datetime, tz: tzinfo, lang: str = "en") -> str:
+    """``in 2 hours``, ``in 1 day``, ``in 7 days``; calendar days from about a day on."""
+    return words(lang).countdown(start, now, tz)
 
 
 def reminder_values(
-    post: Post, *, now: datetime, tz: tzinfo, post_url: str | None
+    post: Post, *, now: datetime, tz: tzinfo, post_url: str | None, lang: str = "en"
 ) -> dict[str, Any]:
-    """Everything a reminder template can use."""
+    """Everything a reminder template can use, worded in `lang`."""
     if post.event is None:
         raise ValueError(f"{post.source}: a reminder needs an event")
     event = post.event
     start = event.start.astimezone(tz)
+    say = words(lang)
     return {
         "title": post.title.strip(),
-        "when": format_when(event.start, event.end, tz),
-        "date": format_date(start),
-        "time": f"{start:%H:%M}",
-        "timezone": start.tzname(),
-        "countdown": countdown(event.start, now, tz),
+        "when": say.when(event.start, event.end, tz),
+        "date": say.date(start),
+        "time": say.time(start),
+        "timezone": say.zone_name(start),
+        "countdown": say.countdown(event.start, now, tz),
         "location": event.location,
         "link": event.url or post_url,
         "event_url": event.url,
@@ -122,19 +95,21 @@ def reminder_markdown(
     tz: tzinfo,
     post_url: str | None,
     template: str | None = None,
+    lang: str = "en",
 ) -> str:
     """The reminder for an event post: what, when (with a countdown), where, and a link."""
-    values = reminder_values(post, now=now, tz=tz, post_url=post_url)
+    values = reminder_values(post, now=now, tz=tz, post_url=post_url, lang=lang)
     return _render(template or DEFAULT_TEMPLATE, values)
 
 
-def recurring_markdown(text: str, *, now: datetime, tz: tzinfo) -> str:
+def recurring_markdown(text: str, *, now: datetime, tz: tzinfo, lang: str = "en") -> str:
     """A recurring reminder's configured text; ``{{ date }}``, ``{{ time }}`` give today's."""
     local = now.astimezone(tz)
+    say = words(lang)
     values = {
-        "date": format_date(local),
-        "time": f"{local:%H:%M}",
-        "weekday": _DAYS[local.weekday()],
-        "timezone": local.tzname(),
+        "date": say.date(local),
+        "time": say.time(local),
+        "weekday": say.weekday(local),
+        "timezone": say.zone_name(local),
     }
     return _render(text, values)

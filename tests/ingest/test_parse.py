@@ -77,13 +77,14 @@ def test_press_text_without_frontmatter() -> None:
     post = parse_post(raw, PRESS, mtime=MTIME, ctx=CTX)
 
     assert post.title == "Japan to continue supporting Cambodia’s long-term development"
-    assert post.date == MTIME
+    # the dateline at the end, at the publish hour in the association's zone, not the mtime
+    assert post.date == datetime(2023, 10, 30, 9, 0, tzinfo=TOKYO)
     assert post.date.tzinfo == TOKYO
-    assert (post.date.hour, post.date.minute) == (12, 15)
     assert not post.has_frontmatter
-    assert len(post.warnings) == 1
-    assert "no frontmatter" in post.warnings[0]
-    assert "quoted headline" in post.warnings[0]
+    assert post.warnings == (
+        "no frontmatter: title taken from the quoted headline, "
+        "date from the dateline 'Phnom Penh, 30 October 2023'",
+    )
     assert post.images == () and post.abstract is None and post.tags == ()
     assert post.key == "2023-10-30-japan-supports-cambodia"
     assert post.body.startswith("**KINGDOM OF CAMBODIA\nNATION RELIGION KING**")
@@ -91,13 +92,145 @@ def test_press_text_without_frontmatter() -> None:
     assert "Her Excellency **KAMIKAWA** extended" in post.body
 
 
-def test_press_text_date_follows_the_given_mtime() -> None:
-    raw = (CONTENT / PRESS).read_bytes()
+def test_press_headline_is_not_repeated_in_the_body() -> None:
+    post = parse_post((CONTENT / PRESS).read_bytes(), PRESS, mtime=MTIME, ctx=CTX)
+    assert "Japan to continue supporting" not in post.body
+    assert "PRESS RELEASE\n\nOn 30 October 2023, His Excellency" in post.body
+    assert "\n\n\n" not in post.body
+
+
+def test_press_paragraph_cut_by_a_page_break_is_joined() -> None:
+    post = parse_post((CONTENT / PRESS).read_bytes(), PRESS, mtime=MTIME, ctx=CTX)
+    assert (
+        "Her Excellency Minister KAMIKAWA reaffirmed the Japanese government's steadfast"
+        in post.body
+    )
+    paragraphs = post.body.split("\n\n")
+    assert not any(p.startswith("reaffirmed") for p in paragraphs)
+    # the letterhead (2), the department, "PRESS RELEASE", 7 paragraphs and the dateline
+    assert len(paragraphs) == 12
+
+
+def test_press_text_date_from_the_mtime_when_the_text_has_none() -> None:
+    raw = "“A headline”\n\nOn 30 October 2023 the ministers met.\n".encode()
     other = datetime(2024, 2, 29, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
-    post = parse_post(raw, PRESS, mtime=other, ctx=CTX)
+    post = parse_post(raw, "press/undated.md", mtime=other, ctx=CTX)
     assert post.date == other
     assert post.date.tzinfo == TOKYO
     assert (post.date.month, post.date.day, post.date.hour) == (3, 1, 13)
+    assert post.warnings == (
+        "no frontmatter: title taken from the quoted headline, "
+        "date from the file's modification time",
+    )
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "Phnom Penh, 30 October 2023",
+        "30 October 2023",
+        "October 30, 2023",
+        "Tokyo, Oct. 30, 2023",
+        "30th October 2023.",
+        "2023-10-30",
+        "2023年10月30日",
+        "東京、2023年10月30日（月）",
+        "**Phnom Penh, 30 Oct 2023**",
+        "រាជធានីភ្នំពេញ ថ្ងៃទី៣០ ខែតុលា ឆ្នាំ២០២៣",
+    ],
+)
+def test_press_text_date_from_a_dateline_at_the_end(dateline: str) -> None:
+    text = f"# Release\n\nThe ministers met on 1 May 2020.\n\nMore text.\n\n{dateline}\n"
+    post = parse(text, "press/dated.md", ctx=ParseContext(tz=TOKYO, publish_hour=7))
+    assert post.date == datetime(2023, 10, 30, 7, 0, tzinfo=TOKYO)
+    assert "date from the dateline" in post.warnings[0]
+
+
+def test_press_text_date_from_a_dateline_at_the_beginning() -> None:
+    letterhead = parse("2023年10月30日\n\n**お知らせ**\n\n本文です。\n", "press/ja.md")
+    assert letterhead.date == datetime(2023, 10, 30, 9, 0, tzinfo=TOKYO)
+    assert letterhead.title == "お知らせ"
+    news = "# Head\n\nTOKYO, 30 October 2023 — The association met today.\n\nEnd.\n"
+    assert parse(news, "press/news.md").date == datetime(2023, 10, 30, 9, 0, tzinfo=TOKYO)
+
+
+def test_press_text_dates_inside_sentences_or_far_from_the_ends_are_not_datelines() -> None:
+    middle = "\n\n".join(f"Paragraph {i}." for i in range(30))
+    texts = [
+        "# T\n\nOn 30 October 2023, the ministers met.\n",
+        "# T\n\nThe summit is on 16 December 2023 in Tokyo.\n",
+        f"# T\n\n{middle}\n\n30 October 2023\n\n{middle}\n",
+        "# T\n\n31 February 2023\n",  # no such day
+        "# T\n\nPhnom Penh, 30 Brumaire 2023\n",  # no such month
+    ]
+    for text in texts:
+        post = parse(text, "press/x.md")
+        assert post.date == MTIME, text
+        assert "modification time" in post.warnings[0]
+
+
+def test_press_paragraphs_are_joined_only_mid_sentence() -> None:
+    text = (
+        "# T\n\n"
+        "The minister said that\n\n\n\nthe talks went well.\n\n"  # joined
+        "A complete sentence.\n\nnext starts lowercase after a full stop.\n\n"  # kept apart
+        "Title Case Line\n\nUpper start stays.\n\n"  # kept apart
+        "- a list item\n\ncontinues lowercase\n\n"  # a list: kept apart
+        "Contact:\n\nthe secretariat.\n\n"  # a colon ends the sentence
+        "ការប្រជុំបានធ្វើឡើងនៅ\n\nទីក្រុងតូក្យូ\n\n"  # Khmer has no case: kept apart
+        "会議は東京で\n\n開催されました。\n"  # Japanese: kept apart
+    )
+    post = parse(text, "press/joined.md")
+    assert post.body.split("\n\n") == [
+        "The minister said that the talks went well.",
+        "A complete sentence.",
+        "next starts lowercase after a full stop.",
+        "Title Case Line",
+        "Upper start stays.",
+        "- a list item",
+        "continues lowercase",
+        "Contact:",
+        "the secretariat.",
+        "ការប្រជុំបានធ្វើឡើងនៅ",
+        "ទីក្រុងតូក្យូ",
+        "会議は東京で",
+        "開催されました。",
+    ]
+
+
+def test_posts_with_frontmatter_keep_their_paragraphs() -> None:
+    body = "The minister said that\n\nthe talks went well."
+    post = parse(front("title: T", "date: 2023-01-23", body=body))
+    assert post.body == body
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "body", "how"),
+    [
+        ("# Heading\n\nText.\n", "Heading", "Text.", "first heading"),
+        ("Intro.\n\n## Later heading\n\nMore.\n", "Later heading", "Intro.\n\nMore.", "heading"),
+        ("«Quoted headline»\n\nText.\n", "Quoted headline", "Text.", "quoted headline"),
+        ("「お知らせ」\n\n本文。\n", "お知らせ", "本文。", "quoted headline"),
+        ("**ព័ត៌មានថ្មី**\n\nអត្ថបទ។\n", "ព័ត៌មានថ្មី", "អត្ថបទ។", "bold line"),
+        (
+            "Plain first line.\n\nText.\n",
+            "Plain first line.",
+            "Plain first line.\n\nText.",
+            "first line",
+        ),
+    ],
+)
+def test_the_line_a_title_comes_from_is_not_repeated(
+    text: str, title: str, body: str, how: str
+) -> None:
+    post = parse(text, "press/t.md")
+    assert (post.title, post.body) == (title, body)
+    assert how in post.warnings[0]
+
+
+def test_a_title_derived_in_a_frontmatter_post_is_not_repeated() -> None:
+    post = parse(front("date: 2023-01-23", body="## Fresh news\n\nText."))
+    assert (post.title, post.body) == ("Fresh news", "Text.")
 
 
 # --- body cleaning ---------------------------------------------------------------------------
@@ -112,7 +245,7 @@ def test_ideographic_indentation_removed_at_paragraph_starts_only() -> None:
 def test_ideographic_indentation_in_press_text() -> None:
     post = parse("\u3000\u3000# Heading\n\n\u3000\u3000Text\u3000with\u3000spaces.\n", "press/x.md")
     assert post.title == "Heading"
-    assert post.body == "# Heading\n\nText\u3000with\u3000spaces."
+    assert post.body == "Text\u3000with\u3000spaces."
 
 
 def test_clean_body_keeps_inner_lines_and_strips_outer_blank_lines() -> None:

@@ -156,3 +156,48 @@ def test_recurring_text() -> None:
         tz=TOKYO,
     )
     assert text == "**General meeting** today, Tue 1 Dec 2026 at 19:00 (JST). 総会へようこそ!"
+
+
+# --- in the channel's language -----------------------------------------------------------------
+
+
+def test_default_reminder_in_japanese_and_khmer() -> None:
+    now = START - timedelta(days=1)
+    post = make_post(end=START + timedelta(hours=3))
+    ja = reminder_markdown(post, now=now, tz=TOKYO, post_url=None, lang="ja")
+    assert ja.splitlines()[1] == "🗓 2026年12月5日(土) 18時00分～21時00分(日本時間) — あと1日"
+    km = reminder_markdown(post, now=now, tz=TOKYO, post_url=None, lang="km")
+    assert km.splitlines()[1] == (
+        "🗓 សៅរ៍ ៥ ធ្នូ ២០២៦, ១៨:០០ – ២១:០០ (ម៉ោង\u200bនៅ\u200bជប៉ុន) — ១ ថ្ងៃទៀត"
+    )
+
+
+def test_template_values_in_japanese() -> None:
+    template = "{{ date }} {{ time }} {{ timezone }} {{ countdown }}"
+    now = START - timedelta(hours=2)
+    text = reminder_markdown(
+        make_post(), now=now, tz=TOKYO, post_url=None, template=template, lang="ja"
+    )
+    assert text == "2026年12月5日(土) 18:00 日本時間 あと2時間"
+
+
+def test_lang_defaults_to_english_and_unknown_languages_get_english() -> None:
+    now = START - timedelta(hours=2)
+    english = reminder_markdown(make_post(), now=now, tz=TOKYO, post_url=None)
+    assert reminder_markdown(make_post(), now=now, tz=TOKYO, post_url=None, lang="fr") == english
+    assert countdown(START, now, TOKYO, "ja-JP") == "あと2時間"
+    assert format_when(START, None, TOKYO, "km").startswith("សៅរ៍ ៥ ធ្នូ ២០២៦")
+
+
+def test_recurring_text_in_each_language() -> None:
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # Tuesday, 19:00 in Tokyo
+    text = "{{ weekday }} | {{ date }} | {{ time }} | {{ timezone }}"
+    assert recurring_markdown(text, now=now, tz=TOKYO) == "Tue | Tue 1 Dec 2026 | 19:00 | JST"
+    assert (
+        recurring_markdown(text, now=now, tz=TOKYO, lang="ja")
+        == "火曜日 | 2026年12月1日(火) | 19:00 | 日本時間"
+    )
+    assert (
+        recurring_markdown(text, now=now, tz=TOKYO, lang="km")
+        == "អង្គារ | អង្គារ ១ ធ្នូ ២០២៦ | ១៩:០០ | ម៉ោង\u200bនៅ\u200bជប៉ុន"
+    )
