@@ -1,0 +1,343 @@
+"""The bot's own clone on disk: opening it, cloning into place, moving the working tree from one
+commit to another (tracked files edited by hand are put back), and what changed between two."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import stat
+import struct
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from dulwich.diff_tree import (
+    CHANGE_ADD,
+    CHANGE_COPY,
+    CHANGE_DELETE,
+    CHANGE_MODIFY,
+    CHANGE_RENAME,
+    RenameDetector,
+    TreeChange,
+    tree_changes,
+)
+from dulwich.errors import (
+    ApplyDeltaError,
+    ChecksumMismatch,
+    FileFormatException,
+    NotGitRepository,
+    NotTreeError,
+    WrongObjectException,
+)
+from dulwich.index import (
+    apply_stat_refresh,
+    build_index_from_tree,
+    get_unstaged_changes,
+    update_working_tree,
+)
+from dulwich.object_store import iter_tree_contents, tree_lookup_path
+from dulwich.objects import (
+    S_ISGITLINK,
+    Commit,
+    ObjectID,
+    SubmoduleEncountered,
+    Tree,
+    TreeEntry,
+)
+from dulwich.refs import Ref
+from dulwich.repo import Repo
+
+HEADS = b"refs/heads/"
+ORIGIN = b"refs/remotes/origin/"
+SYNCED = Ref(b"refs/bot/synced")  # the commit whose changes the last sync reported
+HEAD = Ref(b"HEAD")
+ChangeKind = Literal["added", "modified", "deleted", "renamed"]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    kind: ChangeKind
+    path: str  # POSIX, relative to the checkout root (the new path for renames)
+    old_path: str | None = None  # renames
+
+
+class DamagedCheckout(Exception):
+    """The checkout cannot be used as it is: it is cloned again."""
+
+
+# what reading a truncated or garbled object store raises
+CORRUPTION: tuple[type[BaseException], ...] = (
+    KeyError,
+    ValueError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    ChecksumMismatch,
+    ApplyDeltaError,
+    FileFormatException,
+    WrongObjectException,
+)
+
+
+@contextmanager
+def damage_guard() -> Iterator[None]:
+    """Errors of a damaged object store, raised anywhere inside, become `DamagedCheckout`."""
+    try:
+        yield
+    except CORRUPTION as exc:
+        raise DamagedCheckout(f"{type(exc).__name__}: {exc}") from None
+
+
+def folder_state(path: Path) -> Literal["missing", "empty", "repo", "foreign"]:
+    if not path.exists():
+        return "missing"
+    if not path.is_dir():
+        return "foreign"
+    if (path / ".git").exists():
+        return "repo"
+    return "foreign" if any(path.iterdir()) else "empty"
+
+
+@contextmanager
+def open_repo(path: Path) -> Iterator[Repo]:
+    try:
+        repo = Repo(str(path))
+    except (NotGitRepository, OSError) as exc:
+        raise DamagedCheckout(f"cannot open the repository: {exc}") from None
+    except CORRUPTION as exc:
+        raise DamagedCheckout(f"cannot open the repository: {exc}") from None
+    try:
+        yield repo
+    finally:
+        repo.close()
+
+
+def branch_ref(prefix: bytes, branch: str) -> Ref:
+    return Ref(prefix + branch.encode())
+
+
+def ref(repo: Repo, name: bytes) -> ObjectID | None:
+    try:
+        return repo.refs[Ref(name)]
+    except CORRUPTION:
+        return None
+
+
+def commit_of(repo: Repo, sha: ObjectID) -> Commit:
+    try:
+        obj = repo[sha]
+    except CORRUPTION as exc:
+        raise DamagedCheckout(f"commit {sha[:7].decode()} is missing or broken: {exc}") from None
+    if not isinstance(obj, Commit):
+        raise DamagedCheckout(f"{sha[:7].decode()} is not a commit")
+    return obj
+
+
+def tree_of(repo: Repo, sha: ObjectID) -> ObjectID:
+    tree = commit_of(repo, sha).tree
+    try:
+        if not isinstance(repo[tree], Tree):
+            raise DamagedCheckout(f"the tree of {sha[:7].decode()} is not a tree")
+    except CORRUPTION as exc:
+        raise DamagedCheckout(f"the tree of {sha[:7].decode()} is missing: {exc}") from None
+    return tree
+
+
+def remote_url(repo: Repo) -> str | None:
+    try:
+        return repo.get_config().get((b"remote", b"origin"), b"url").decode()
+    except KeyError:
+        return None
+
+
+def verify(repo: Repo) -> ObjectID | None:
+    """The commit checked out (after checking that it, its tree and the index load)."""
+    head = ref(repo, HEAD)
+    if head is None:
+        return None
+    tree_of(repo, head)
+    try:
+        repo.open_index()
+    except Exception as exc:  # a truncated or garbled index: any parse error
+        raise DamagedCheckout(f"the index cannot be read: {exc}") from None
+    return head
+
+
+def set_refs(
+    repo: Repo,
+    branch: str,
+    *,
+    head: ObjectID | None = None,
+    origin: ObjectID | None = None,
+    synced: ObjectID | None = None,
+) -> None:
+    if head is not None:
+        repo.refs[branch_ref(HEADS, branch)] = head
+        repo.refs.set_symbolic_ref(HEAD, branch_ref(HEADS, branch))
+    if origin is not None:
+        repo.refs[branch_ref(ORIGIN, branch)] = origin
+    if synced is not None:
+        repo.refs[SYNCED] = synced
+
+
+def write_link_as_file(source: str | bytes | os.PathLike[str], target: object) -> None:
+    """Symbolic links are checked out as small files holding their target, as git does with
+    `core.symlinks = false`: nothing in the checkout points outside it."""
+    data = source if isinstance(source, bytes) else os.fsencode(source)
+    with open(target, "wb") as handle:  # type: ignore[call-overload]
+        handle.write(data)
+
+
+def clone_into_place(
+    path: Path, config_url: str, branch: str, fetch: Callable[[Repo], ObjectID]
+) -> ObjectID:
+    """Clone beside `path` and move the result into place: a clone cut short never shows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.clone-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = path.parent / f".{path.name}.clone-{secrets.token_hex(4)}"
+    try:
+        with Repo.init(str(tmp), mkdir=True, symlinks=False) as repo:
+            configure(repo, config_url, branch)
+            sha = fetch(repo)
+            tree = tree_of(repo, sha)
+            build_index_from_tree(
+                repo.path,
+                repo.index_path(),
+                repo.object_store,
+                tree,
+                symlink_fn=write_link_as_file,
+            )
+            set_refs(repo, branch, head=sha, origin=sha, synced=sha)
+        _place(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sha
+
+
+def configure(repo: Repo, config_url: str, branch: str) -> None:
+    config = repo.get_config()
+    config.set((b"remote", b"origin"), b"url", config_url.encode())
+    refspec = f"+refs/heads/{branch}:refs/remotes/origin/{branch}"
+    config.set((b"remote", b"origin"), b"fetch", refspec.encode())
+    config.set((b"branch", branch.encode()), b"remote", b"origin")
+    config.set((b"branch", branch.encode()), b"merge", HEADS + branch.encode())
+    config.set((b"core",), b"symlinks", False)
+    config.write_to_path()
+
+
+def _place(tmp: Path, path: Path) -> None:
+    if path.exists() or path.is_symlink():
+        if path.is_dir():
+            for child in path.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+        try:
+            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        except OSError:  # a mount point or a link to a folder: keep it, move the clone in
+            for child in tmp.iterdir():
+                os.replace(child, path / child.name)
+            tmp.rmdir()
+            return
+    os.replace(tmp, path)
+
+
+def move_worktree(repo: Repo, old_tree: ObjectID | None, new_tree: ObjectID) -> None:
+    """Make the files and the index those of `new_tree`; tracked files changed or removed by
+    hand since `old_tree` are restored too. Untracked files stay unless the tree brings them."""
+    store = repo.object_store
+    changes = list(tree_changes(store, old_tree, new_tree))
+    index = repo.open_index()
+    refreshed: list[tuple[bytes, os.stat_result]] = []
+    dirty = set(get_unstaged_changes(index, repo.path, refresh_stat=refreshed))
+    if refreshed and apply_stat_refresh(index, refreshed):
+        index.write()
+    touched = {e.path for c in changes for e in (c.old, c.new) if e is not None}
+    for path in sorted(dirty - touched):
+        found = lookup(repo, new_tree, path)
+        if found is None:
+            entry = index[path]
+            old = TreeEntry(path, entry.mode, entry.sha)  # type: ignore[union-attr]
+            changes.append(TreeChange.delete(old))
+            continue
+        wanted = TreeEntry(path, *found)
+        changes.append(TreeChange(CHANGE_MODIFY, wanted, wanted))
+    if changes:
+        update_working_tree(
+            repo,
+            old_tree,
+            new_tree,
+            iter(changes),
+            symlink_fn=write_link_as_file,
+            allow_overwrite_modified=True,
+        )
+
+
+def lookup(repo: Repo, tree: ObjectID, path: bytes) -> tuple[int, ObjectID] | None:
+    """(mode, sha) of `path` in `tree`, or None where the tree has no such path."""
+    try:
+        return tree_lookup_path(repo.object_store.__getitem__, tree, path)
+    except (KeyError, NotTreeError, SubmoduleEncountered):
+        return None
+
+
+def _path(raw: bytes | None) -> str:
+    assert raw is not None
+    return os.fsdecode(raw)
+
+
+def file_changes(
+    repo: Repo, old_tree: ObjectID | None, new_tree: ObjectID
+) -> tuple[FileChange, ...]:
+    """Every file added, modified, deleted or renamed (found by content) from one tree to the
+    other; submodule entries are not files and are left out."""
+    store = repo.object_store
+    found: list[FileChange] = []
+    if old_tree is None:
+        for entry in iter_tree_contents(store, new_tree):
+            if entry.mode is not None and not S_ISGITLINK(entry.mode):
+                found.append(FileChange("added", _path(entry.path)))
+        return tuple(sorted(found, key=lambda c: c.path))
+    detector = RenameDetector(store)
+    for change in tree_changes(store, old_tree, new_tree, rename_detector=detector):
+        found.extend(_file_change(change))
+    return tuple(sorted(found, key=lambda c: (c.path, c.kind)))
+
+
+def _file_change(change: TreeChange) -> list[FileChange]:
+    old, new = change.old, change.new
+    entry = new if new is not None else old
+    if entry is None or (entry.mode is not None and S_ISGITLINK(entry.mode)):
+        return []
+    if change.type in (CHANGE_ADD, CHANGE_COPY) and new is not None:
+        return [FileChange("added", _path(new.path))]
+    if change.type == CHANGE_DELETE and old is not None:
+        return [FileChange("deleted", _path(old.path))]
+    if change.type == CHANGE_MODIFY and new is not None:
+        return [FileChange("modified", _path(new.path))]
+    if change.type == CHANGE_RENAME and old is not None and new is not None:
+        return [FileChange("renamed", _path(new.path), old_path=_path(old.path))]
+    return []
+
+
+def missing_dirs(repo: Repo, commit: ObjectID | None, dirs: Sequence[str]) -> list[str]:
+    """The folders of `dirs` that the commit's tree does not have."""
+    if commit is None:
+        return list(dirs)
+    tree = tree_of(repo, commit)
+    missing: list[str] = []
+    for name in dirs:
+        clean = name.strip().removeprefix("./").strip("/")
+        if not clean or clean == ".":
+            continue
+        found = lookup(repo, tree, os.fsencode(clean))
+        if found is None or not stat.S_ISDIR(found[0]):
+            missing.append(name)
+    return missing
