@@ -1,6 +1,6 @@
 """Follow the website's git repository (dulwich: pure Python, no `git` binary needed)."""
 
-from .checkout import FileChange
+from .changes import FileChange
 from .config import GitCfg
 from .credentials import GitCredentials, GitError, redact_url
 from .source import GitSource, SyncResult

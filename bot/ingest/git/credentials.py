@@ -45,13 +45,17 @@ def strip_userinfo(url: str) -> str:
 
 
 def url_secrets(url: str) -> list[str]:
-    """The user name and password that a user wrote into an http(s) URL, if any."""
+    """The secret that a user wrote into an http(s) URL, in every form it may take."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or "@" not in parts.netloc:
         return []
     userinfo = parts.netloc.rsplit("@", 1)[0]
-    found = [userinfo, *(unquote(p) for p in userinfo.split(":", 1))]
-    return [s for s in found if s]
+    user, colon, password = userinfo.partition(":")
+    if colon:  # user:password: the password is the secret
+        found = [password, *secret_forms(unquote(password), unquote(user))]
+    else:  # a token given as the user name
+        found = [user, unquote(user), base64.b64encode(f"{unquote(user)}:".encode()).decode()]
+    return list(dict.fromkeys(s for s in found if s))
 
 
 def secret_forms(secret: str, user: str | None = None) -> list[str]:

@@ -5,44 +5,26 @@ from __future__ import annotations
 
 import re
 import shlex
-import socket
 from collections.abc import Callable, Iterator, Mapping, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
 
 from dulwich.client import (
     GitClient,
-    HTTPProxyUnauthorized,
-    HTTPUnauthorized,
     LocalGitClient,
     SSHGitClient,
     Urllib3HttpGitClient,
     get_transport_and_path,
 )
-from dulwich.errors import GitProtocolError, HangupException, NotGitRepository
 from dulwich.objects import ObjectID
 from dulwich.pack import UnpackedObject
 from dulwich.refs import Ref
 from dulwich.repo import Repo
 
 from .credentials import GitCredentials, GitError, redact_url, strip_userinfo, url_secrets
+from .failures import Kind, translate
 
-Kind = Literal["http", "ssh", "local"]
 _SCP_LIKE = re.compile(r"^(?:[^@/:\s]+@)?[^@/:\s]+:(?!//)")
-_TRANSIENT_HTTP = re.compile(r"unexpected http resp (408|425|429|5\d\d)\b")
-_REFUSED_HTTP = re.compile(r"unexpected http resp (403)\b")
-_SSH_AUTH = ("permission denied", "authentication failed", "host key verification failed")
-_SSH_MISSING = ("repository not found", "does not appear to be a git repository", "not found")
-_SSH_NETWORK = (
-    "could not resolve hostname",
-    "connection refused",
-    "connection timed out",
-    "operation timed out",
-    "network is unreachable",
-    "connection reset",
-    "connection closed",
-)
 
 
 def classify(url: str) -> Kind:
@@ -230,66 +212,7 @@ class Remote:
         except GitError:
             raise
         except Exception as exc:  # every transport failure ends here
-            error = self._translate(exc, f"{doing} {self.display}")
+            error = translate(exc, f"{doing} {self.display}", self.kind, self.secrets)
         else:
             return
         raise error from None
-
-    def _translate(self, exc: Exception, where: str) -> GitError:
-        def fail(text: str, retryable: bool = False) -> GitError:
-            return GitError(f"{where}: {text}", retryable=retryable, secrets=self.secrets)
-
-        text = str(exc).strip() or type(exc).__name__
-        if isinstance(exc, HTTPUnauthorized | HTTPProxyUnauthorized):
-            who = "proxy" if isinstance(exc, HTTPProxyUnauthorized) else "remote"
-            return fail(f"the {who} refused the credentials; {_auth_hint(self.kind)}")
-        if isinstance(exc, NotGitRepository):
-            return fail(
-                "not a git repository (or not found); check [content.git] url"
-                + ("" if self.kind == "local" else " and that the credentials may read it")
-            )
-        if isinstance(exc, HangupException):
-            lowered = text.lower()
-            if any(s in lowered for s in _SSH_AUTH):
-                return fail(f"the remote refused the key ({text}); {_auth_hint('ssh')}")
-            if any(s in lowered for s in _SSH_NETWORK):
-                return fail(f"cannot reach the remote ({text})", retryable=True)
-            if any(s in lowered for s in _SSH_MISSING):
-                return fail(f"not a git repository ({text}); check [content.git] url")
-            return fail(f"the remote closed the connection ({text})", retryable=True)
-        if isinstance(exc, GitProtocolError):
-            if _REFUSED_HTTP.search(text):
-                return fail(f"access denied (HTTP 403); {_auth_hint(self.kind)}")
-            if _TRANSIENT_HTTP.search(text) or _network_cause(exc):
-                return fail(f"cannot reach the remote ({_short(text)})", retryable=True)
-            return fail(f"the remote answered something that is not git ({_short(text)})")
-        if isinstance(exc, FileNotFoundError) and self.kind == "ssh":
-            return fail(
-                "the OpenSSH client (`ssh`) is not installed; install openssh-client, "
-                "or use an https URL with GIT_TOKEN"
-            )
-        if isinstance(exc, TimeoutError | socket.timeout | ConnectionError | OSError):
-            return fail(f"cannot reach the remote ({_short(text)})", retryable=True)
-        return fail(f"{type(exc).__name__}: {_short(text)}")
-
-
-def _network_cause(exc: BaseException) -> bool:
-    cause = exc.__cause__
-    if cause is None:
-        return False
-    module = type(cause).__module__
-    return module.startswith("urllib3") or isinstance(cause, OSError)
-
-
-def _auth_hint(kind: Kind) -> str:
-    if kind == "ssh":
-        return "set GIT_SSH_KEY to a key file whose public key the repository accepts"
-    return (
-        "set GIT_TOKEN to a token that may read the repository (and write, with push = true), "
-        "and GIT_USERNAME where the host wants another user than x-access-token"
-    )
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

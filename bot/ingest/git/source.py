@@ -15,7 +15,8 @@ from dulwich.objects import Commit, ObjectID
 from dulwich.repo import Repo
 
 from . import checkout as co
-from .checkout import DamagedCheckout, FileChange
+from .changes import FileChange, file_changes, missing_dirs
+from .checkout import DamagedCheckout
 from .commits import Conflict, describe, identity, is_ancestor, local_commits, replay, short
 from .credentials import GitCredentials, GitError
 from .push import commit_files, push_head
@@ -83,7 +84,8 @@ class GitSource:
                 return list(dirs)
             try:
                 with co.open_repo(self.checkout) as repo:
-                    return co.missing_dirs(repo, co.ref(repo, b"HEAD"), dirs)
+                    head = co.ref(repo, co.HEAD)
+                    return missing_dirs(repo, co.tree_of(repo, head) if head else None, dirs)
             except DamagedCheckout:
                 return list(dirs)
 
@@ -134,7 +136,7 @@ class GitSource:
         with co.open_repo(self.checkout) as repo:
             old = before if before is not None and before in repo.object_store else None
             old_tree = co.tree_of(repo, old) if old is not None else None
-            changes = co.file_changes(repo, old_tree, co.tree_of(repo, after))
+            changes = file_changes(repo, old_tree, co.tree_of(repo, after))
         log.info("git: cloned %s (%s) into %s", self.remote.display, short(after), self.checkout)
         return SyncResult(
             before=old.decode() if old else None,
@@ -186,7 +188,7 @@ class GitSource:
         co.move_worktree(repo, old_tree, new_tree)
         co.set_refs(repo, self.branch, head=target, origin=remote, synced=target)
         reported_tree = co.tree_of(repo, reported) if reported else None
-        changes = co.file_changes(repo, reported_tree, new_tree) if reported != target else ()
+        changes = file_changes(repo, reported_tree, new_tree) if reported != target else ()
         for line in dropped:
             log.warning("git: %s", line)
         if reported != target:
