@@ -265,6 +265,20 @@ def test_a_damaged_checkout_is_cloned_again(source: GitSource, origin: Origin, s
     assert (site / "posts/new.md").is_file()
 
 
+def test_a_garbled_index_is_rebuilt(source: GitSource, origin: Origin, site: Path):
+    source.sync()
+    (site / ".git/index").write_bytes(b"DIRC\x00\x00\x00\x02 cut short")
+    origin.commit({"posts/new.md": post("New"), "columns/221220-1.md": None})
+    result = source.sync()
+    assert not result.cloned
+    assert set(result.changes) == {
+        FileChange("added", "posts/new.md"),
+        FileChange("deleted", "columns/221220-1.md"),
+    }
+    assert (site / "posts/new.md").is_file() and not (site / "columns/221220-1.md").exists()
+    assert source.sync().changes == ()
+
+
 def test_a_half_written_checkout_is_cloned_again(source: GitSource, origin: Origin, site: Path):
     site.mkdir(parents=True)
     (site / ".git").mkdir()  # a clone cut short before anything useful was written

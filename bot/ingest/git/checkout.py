@@ -3,6 +3,7 @@ working tree from one commit to another (tracked files edited by hand are put ba
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -129,15 +130,11 @@ def remote_url(repo: Repo) -> str | None:
 
 
 def verify(repo: Repo) -> ObjectID | None:
-    """The commit checked out (after checking that it, its tree and the index load)."""
+    """The commit checked out (after checking that it and its tree load)."""
     head = ref(repo, HEAD)
     if head is None:
         return None
     tree_of(repo, head)
-    try:
-        repo.open_index()
-    except Exception as exc:  # a truncated or garbled index: any parse error
-        raise DamagedCheckout(f"the index cannot be read: {exc}") from None
     return head
 
 
@@ -205,6 +202,15 @@ def configure(repo: Repo, config_url: str, branch: str) -> None:
     config.write_to_path()
 
 
+def _rebuild_index(repo: Repo, tree: ObjectID) -> None:
+    """A new index, and the files, as of `tree`."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(repo.index_path())
+    build_index_from_tree(
+        repo.path, repo.index_path(), repo.object_store, tree, symlink_fn=write_link_as_file
+    )
+
+
 def _place(tmp: Path, path: Path) -> None:
     if path.exists() or path.is_symlink():
         if path.is_dir():
@@ -228,7 +234,11 @@ def move_worktree(repo: Repo, old_tree: ObjectID | None, new_tree: ObjectID) -> 
     hand since `old_tree` are restored too. Untracked files stay unless the tree brings them."""
     store = repo.object_store
     changes = list(tree_changes(store, old_tree, new_tree))
-    index = repo.open_index()
+    try:
+        index = repo.open_index()
+    except Exception:  # a missing, truncated or garbled index: any parse error
+        _rebuild_index(repo, old_tree or new_tree)
+        index = repo.open_index()
     refreshed: list[tuple[bytes, os.stat_result]] = []
     dirty = set(get_unstaged_changes(index, repo.path, refresh_stat=refreshed))
     if refreshed and apply_stat_refresh(index, refreshed):
