@@ -179,6 +179,33 @@ def test_multilingual_paths(source: GitSource, origin: Origin, site: Path):
     assert (site / "posts/ចូលឆ្នាំ-お正月.md").is_file()
 
 
+def test_a_file_url(origin: Origin, site: Path):
+    source = GitSource(
+        f"file://{origin.path}", branch="main", checkout=site, credentials=GitCredentials()
+    )
+    assert source.sync().cloned
+    origin.commit({"posts/new.md": post("New")})
+    assert source.sync().changes == (FileChange("added", "posts/new.md"),)
+
+
+def test_following_another_branch(origin: Origin, site: Path):
+    source_for(origin, site).sync()
+    base = origin.head()
+    assert base is not None
+    origin.repo.refs[b"refs/heads/next"] = origin.commit(  # type: ignore[index]
+        {"posts/next.md": post("Next")}, parents=[base], move=False
+    )
+    result = GitSource(
+        origin.url, branch="next", checkout=site, credentials=GitCredentials()
+    ).sync()
+    assert result.changes == (FileChange("added", "posts/next.md"),)
+    from dulwich.repo import Repo
+
+    with Repo(str(site)) as repo:
+        assert repo.refs.get_symrefs()[b"HEAD"] == b"refs/heads/next"  # type: ignore[index]
+        assert b"refs/heads/next" in repo.get_config().get((b"branch", b"next"), b"merge")
+
+
 def test_missing_dirs(source: GitSource, origin: Origin):
     assert source.missing_dirs(["posts"]) == ["posts"]  # nothing cloned yet
     source.sync()
@@ -284,6 +311,21 @@ def test_a_half_written_checkout_is_cloned_again(source: GitSource, origin: Orig
     (site / ".git").mkdir()  # a clone cut short before anything useful was written
     result = source.sync()
     assert result.cloned and (site / "posts/230123-1.md").is_file()
+
+
+def test_a_checkout_behind_a_link_stays_behind_it(origin: Origin, tmp_path: Path):
+    disk = tmp_path / "bigger-disk" / "site"
+    disk.mkdir(parents=True)
+    link = tmp_path / "data" / "site"
+    link.parent.mkdir()
+    link.symlink_to(disk, target_is_directory=True)
+    source = source_for(origin, link)
+    assert source.sync().cloned
+    assert link.is_symlink() and (disk / "posts/230123-1.md").is_file()
+    for pack in (disk / ".git/objects/pack").glob("*"):
+        pack.write_bytes(b"garbage")  # damaged: cloned again, into the same place
+    assert source.sync().cloned
+    assert link.is_symlink() and (disk / ".git").is_dir() and (disk / "README.md").is_file()
 
 
 def test_a_folder_with_other_files_is_never_replaced(source: GitSource, site: Path):

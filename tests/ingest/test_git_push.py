@@ -96,6 +96,16 @@ def test_nothing_to_commit_returns_the_head(source: GitSource, origin: Origin, s
     assert origin.head() == head
 
 
+def test_a_file_removed_by_the_bot_is_committed_as_removed(
+    source: GitSource, origin: Origin, site: Path
+):
+    (site / "posts/230123-1.md").unlink()
+    never = site / "posts/never-existed.md"
+    pushed = source.commit_and_push([site / "posts/230123-1.md", never], "Remove a post")
+    assert "posts/230123-1.md" not in origin.files(pushed.encode())  # type: ignore[arg-type]
+    assert source.sync().changes == ()
+
+
 def test_paths_outside_the_checkout_are_refused(source: GitSource, tmp_path: Path, site: Path):
     outside = tmp_path / "elsewhere.md"
     outside.write_text(post("Elsewhere"), encoding="utf-8")

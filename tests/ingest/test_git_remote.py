@@ -162,6 +162,24 @@ def test_check_remote_errors(http: GitHttp, origin: Origin, tmp_path: Path):
     assert caught.value.retryable and "cannot reach" in str(caught.value)
 
 
+def test_a_remote_that_never_answers_times_out(tmp_path: Path):
+    with socket.socket() as silent:  # accepts connections (the backlog) and says nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        source = GitSource(
+            f"http://127.0.0.1:{port}/site.git",
+            branch="main",
+            checkout=tmp_path / "site",
+            credentials=GitCredentials(token=TOKEN),
+            timeout=1,
+        )
+        with pytest.raises(GitError) as caught:
+            source.sync()
+    assert caught.value.retryable and "cannot reach" in str(caught.value)
+    assert not (tmp_path / "site").exists()
+
+
 FAKE_SSH = """#!{python}
 # Stands in for OpenSSH: records its arguments, then serves the git command it was given
 # from the local file system, as sshd would run it on the server.

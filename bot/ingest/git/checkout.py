@@ -57,6 +57,8 @@ CORRUPTION: tuple[type[BaseException], ...] = (
     WrongObjectException,
 )
 
+UNOPENABLE: tuple[type[BaseException], ...] = (NotGitRepository, OSError, *CORRUPTION)
+
 
 @contextmanager
 def damage_guard() -> Iterator[None]:
@@ -81,9 +83,7 @@ def folder_state(path: Path) -> Literal["missing", "empty", "repo", "foreign"]:
 def open_repo(path: Path) -> Iterator[Repo]:
     try:
         repo = Repo(str(path))
-    except (NotGitRepository, OSError) as exc:
-        raise DamagedCheckout(f"cannot open the repository: {exc}") from None
-    except CORRUPTION as exc:
+    except UNOPENABLE as exc:
         raise DamagedCheckout(f"cannot open the repository: {exc}") from None
     try:
         yield repo
@@ -212,21 +212,28 @@ def _rebuild_index(repo: Repo, tree: ObjectID) -> None:
 
 
 def _place(tmp: Path, path: Path) -> None:
-    if path.exists() or path.is_symlink():
-        if path.is_dir():
-            for child in path.iterdir():
-                if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()
+    """Move the finished clone to `path`. A folder that is a mount point or a link to a
+    folder elsewhere stays where it is: the clone moves into it."""
+    if path.is_symlink() and not path.exists():
+        path.unlink()  # a link to nothing
+    if not path.exists():
+        os.replace(tmp, path)
+        return
+    for child in path.iterdir():  # a damaged clone: the bot's own files
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    if not path.is_symlink():
         try:
-            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
-        except OSError:  # a mount point or a link to a folder: keep it, move the clone in
-            for child in tmp.iterdir():
-                os.replace(child, path / child.name)
-            tmp.rmdir()
+            path.rmdir()
+            os.replace(tmp, path)
             return
-    os.replace(tmp, path)
+        except OSError:  # a mount point
+            path.mkdir(exist_ok=True)
+    for child in tmp.iterdir():
+        shutil.move(child, path / child.name)  # may be another file system
+    tmp.rmdir()
 
 
 def move_worktree(repo: Repo, old_tree: ObjectID | None, new_tree: ObjectID) -> None:

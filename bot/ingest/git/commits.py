@@ -127,6 +127,8 @@ def local_commits(
 ) -> list[Commit] | None:
     """The commits from `base` (excluded) to `head`, oldest first, following first parents;
     None when `base` is not found that way (a history the bot did not make)."""
+    if base is None:
+        return None
     found: list[Commit] = []
     sha = head
     while sha != base:
@@ -135,7 +137,7 @@ def local_commits(
         commit = commit_of(repo, sha)
         found.append(commit)
         if not commit.parents:
-            return None if base is not None else list(reversed(found))
+            return None
         sha = commit.parents[0]
     return list(reversed(found))
 

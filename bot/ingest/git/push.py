@@ -14,6 +14,7 @@ from dulwich.objects import ObjectID
 from dulwich.repo import Repo
 
 from . import checkout as co
+from .changes import lookup
 from .commits import Conflict, describe, file_edits, local_commits, make_commit, replay, short
 from .credentials import GitError
 from .remote import Remote
@@ -67,7 +68,7 @@ def commit_files(
 ) -> ObjectID | None:
     """A commit of exactly these files on top of HEAD (None when they match HEAD already)."""
     rels = relative_paths(root, paths, secrets)
-    head = co.ref(repo, b"HEAD")
+    head = co.ref(repo, co.HEAD)
     if head is None:
         raise GitError(f"{root} has no commit checked out; sync before pushing")
     try:
@@ -75,6 +76,8 @@ def commit_files(
     except (OSError, ValueError) as exc:
         raise GitError(f"cannot commit: {exc}", secrets=secrets) from None
     head_tree = co.tree_of(repo, head)
+    # a file gone from disk that HEAD never had is nothing to commit
+    edits = [e for e in edits if e[2] is not None or lookup(repo, head_tree, e[0]) is not None]
     new_tree = commit_tree_changes(repo.object_store, head_tree, edits)
     if new_tree == head_tree:
         return None
@@ -102,10 +105,10 @@ def push_head(
 ) -> ObjectID:
     """Push HEAD (with any earlier commits not pushed yet) to `branch`; the pushed commit id."""
     origin_ref = co.ORIGIN + branch.encode()
-    head = co.ref(repo, b"HEAD")
+    head = co.ref(repo, co.HEAD)
     assert head is not None
     for _attempt in range(PUSH_ATTEMPTS):
-        head = co.ref(repo, b"HEAD")
+        head = co.ref(repo, co.HEAD)
         origin = co.ref(repo, origin_ref)
         assert head is not None
         if head == origin:

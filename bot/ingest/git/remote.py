@@ -14,12 +14,14 @@ from dulwich.client import (
     LocalGitClient,
     SSHGitClient,
     Urllib3HttpGitClient,
+    default_urllib3_manager,
     get_transport_and_path,
 )
 from dulwich.objects import ObjectID
 from dulwich.pack import UnpackedObject
 from dulwich.refs import Ref
 from dulwich.repo import Repo
+from urllib3.util import Retry
 
 from .credentials import GitCredentials, GitError, redact_url, strip_userinfo, url_secrets
 from .failures import Kind, translate
@@ -85,8 +87,16 @@ class Remote:
             username = unquote(parts.username)
             password = unquote(parts.password) if parts.password is not None else None
         base = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+        manager = default_urllib3_manager(None, base_url=base, timeout=self._timeout)
+        # one more try on a failed connection, not three: a host that does not answer costs
+        # two timeouts, not four
+        manager.connection_pool_kw["retries"] = Retry(connect=1, read=1, redirect=5, status=0)
         client = Urllib3HttpGitClient(
-            base, username=username, password=password, timeout=self._timeout
+            base,
+            pool_manager=manager,
+            username=username,
+            password=password,
+            timeout=self._timeout,
         )
         return client, parts.path or "/"
 

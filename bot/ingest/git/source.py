@@ -72,7 +72,7 @@ class GitSource:
                 return None
             try:
                 with co.open_repo(self.checkout) as repo:
-                    sha = co.ref(repo, b"HEAD")
+                    sha = co.ref(repo, co.HEAD)
             except DamagedCheckout:
                 return None
             return sha.decode() if sha else None
@@ -113,7 +113,7 @@ class GitSource:
             remembered: ObjectID | None = None
             try:
                 with co.open_repo(self.checkout) as repo:
-                    remembered = co.ref(repo, co.SYNCED) or co.ref(repo, b"HEAD")
+                    remembered = co.ref(repo, co.SYNCED) or co.ref(repo, co.HEAD)
                     self._check_origin(repo)
                     return self._update(repo)
             except DamagedCheckout as exc:
@@ -171,6 +171,8 @@ class GitSource:
         forced = origin is not None and not is_ancestor(repo, origin, remote)
         target, dropped = remote, []
         pending = local_commits(repo, current, origin) if current and on_branch else []
+        if not on_branch:  # the configuration names another branch than the clone follows
+            co.configure(repo, self.remote.config_url, self.branch)
         if pending is None:  # history the bot did not make: the remote wins
             dropped.append(f"local history at {short(current or b'')} was not made by the bot")
         elif pending and remote == origin:
@@ -209,7 +211,7 @@ class GitSource:
     def _now(self) -> datetime:
         now = self._clock()
         if now.tzinfo is None:
-            raise ValueError("the clock must return timezone-aware datetimes")
+            raise GitError("the clock must return timezone-aware datetimes")
         return now
 
     # -- pushing -----------------------------------------------------------------------------
