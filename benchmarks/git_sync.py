@@ -141,5 +141,8 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
     return data
 
 
-if __name__ == "__main__":
-    run()
+if __name__ == "__main__":  # until it is listed in `python -m benchmarks`
+    import sys
+
+    options = sys.argv[1:]
+    run(quick="--quick" in options, argv=[a for a in options if a != "--quick"])
