@@ -102,23 +102,34 @@ class GitSource:
         """Clone if the checkout is missing or empty, else fetch and fast-forward, or reset to
         a rewritten branch. On any error the checkout stays on the last good commit."""
         with self._lock:
-            state = co.folder_state(self.checkout)
-            if state == "foreign":
-                raise self._error(
-                    f"{self.checkout} holds files but is not a git checkout; empty it or set "
-                    "[content.git] checkout to another folder"
-                )
-            if state != "repo":
-                return self._clone(before=None)
-            remembered: ObjectID | None = None
             try:
-                with co.open_repo(self.checkout) as repo:
-                    remembered = co.ref(repo, co.SYNCED) or co.ref(repo, co.HEAD)
-                    self._check_origin(repo)
-                    return self._update(repo)
-            except DamagedCheckout as exc:
-                log.warning("git checkout %s is damaged (%s): cloning it again", self.checkout, exc)
-                return self._clone(before=remembered)
+                return self._sync()
+            except OSError as exc:  # the local disk: full, read-only, permissions
+                raise self._disk_error(exc) from None
+
+    def _disk_error(self, exc: OSError) -> GitError:
+        return self._error(
+            f"cannot write the checkout {self.checkout}: {exc.strerror or exc}", retryable=True
+        )
+
+    def _sync(self) -> SyncResult:
+        state = co.folder_state(self.checkout)
+        if state == "foreign":
+            raise self._error(
+                f"{self.checkout} holds files but is not a git checkout; empty it or set "
+                "[content.git] checkout to another folder"
+            )
+        if state != "repo":
+            return self._clone(before=None)
+        remembered: ObjectID | None = None
+        try:
+            with co.open_repo(self.checkout) as repo:
+                remembered = co.ref(repo, co.SYNCED) or co.ref(repo, co.HEAD)
+                self._check_origin(repo)
+                return self._update(repo)
+        except DamagedCheckout as exc:
+            log.warning("git checkout %s is damaged (%s): cloning it again", self.checkout, exc)
+            return self._clone(before=remembered)
 
     def _check_origin(self, repo: Repo) -> None:
         stored = co.remote_url(repo)
@@ -223,7 +234,7 @@ class GitSource:
             if co.folder_state(self.checkout) != "repo":
                 raise self._error(f"{self.checkout} is not cloned yet; sync before pushing")
             try:
-                with co.open_repo(self.checkout) as repo:
+                with co.open_repo(self.checkout) as repo, co.damage_guard():
                     commit_files(
                         repo, self.checkout, self.branch, paths, message,
                         author=self._author, when=self._now(), secrets=self.remote.secrets,
@@ -237,6 +248,8 @@ class GitSource:
                     f"{self.checkout} is damaged ({exc}): nothing was pushed; the next sync "
                     "clones it again"
                 ) from None
+            except OSError as exc:
+                raise self._disk_error(exc) from None
 
 
 def _dropped(commit: Commit, conflict: Conflict) -> str:
