@@ -6,13 +6,24 @@ HTML page (pure); `render_png` draws that page with headless Chromium into a PNG
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .browser import Chromium, PictureError, PictureUnavailable, find_browser, unavailable
+from .browser import (
+    Chromium,
+    PictureError,
+    PictureUnavailable,
+    find_browser,
+    missing_fonts,
+    unavailable,
+)
 from .media import load_media, upload_paths
 from .page import page_html, page_width
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Chromium",
@@ -35,21 +46,23 @@ async def render_png(
 ) -> bytes:
     """The PNG of `page_html(document, ...)`, with the uploaded photos drawn.
 
-    Starts a Chromium for this one picture unless `browser` (already started) is given; raises
-    `PictureUnavailable` when there is no browser to start.
+    Starts a Chromium for this one picture (while the photos are read) unless `browser`, one
+    already started, is given. Raises `PictureUnavailable` when there is no browser to start.
     """
     if browser is None and find_browser() is None:
         raise unavailable()
-    media = await _media(document)
-    html = page_html(document, platform=platform, tz=tz, now=now, media=media)
+    if missing := await asyncio.to_thread(missing_fonts):
+        log.warning("fonts missing, some scripts may show as boxes: apt-get install %s",
+                    " ".join(missing))  # fmt: skip
+    reading = asyncio.to_thread(load_media, upload_paths(document))
     width = page_width(platform)
     if browser is not None:
+        html = page_html(document, platform=platform, tz=tz, now=now, media=await reading)
         return await browser.png(html, width, scale)
-    async with Chromium() as chromium:
+    chromium = Chromium()
+    try:
+        media, _ = await asyncio.gather(reading, chromium.start())
+        html = page_html(document, platform=platform, tz=tz, now=now, media=media)
         return await chromium.png(html, width, scale)
-
-
-async def _media(document: dict[str, Any]) -> dict[str, Any]:
-    import asyncio
-
-    return await asyncio.to_thread(load_media, upload_paths(document))
+    finally:
+        await chromium.close()

@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import json
 import math
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -51,6 +53,12 @@ FLAGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--remote-debugging-port=0",
 )
+FONTS = {  # the families the page's CSS names → their Debian packages
+    "Noto Sans": "fonts-noto-core",
+    "Noto Sans Khmer": "fonts-noto-core",
+    "Noto Sans CJK JP": "fonts-noto-cjk",
+    "Noto Color Emoji": "fonts-noto-color-emoji",
+}
 MAX_PIXELS = 16_000  # Chromium's largest capture side, in device pixels
 START_TIMEOUT = 30.0
 PAGE_TIMEOUT = 60.0
@@ -75,6 +83,22 @@ def find_browser() -> str | None:
         if found := shutil.which(name):
             return found
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+@functools.cache
+def missing_fonts() -> tuple[str, ...]:
+    """The Debian packages of the fonts the picture names that fontconfig does not know."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ()
+    try:
+        listed = subprocess.run(
+            [fc_list, ":", "family"], capture_output=True, text=True, timeout=20, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    return tuple(sorted({pkg for family, pkg in FONTS.items() if family not in families}))
 
 
 def unavailable() -> PictureUnavailable:
@@ -152,14 +176,21 @@ class Chromium:
         self.loads: dict[str, asyncio.Future[None]] = {}
 
     async def __aenter__(self) -> Chromium:
+        await self.start()
+        return self
+
+    async def start(self) -> None:
+        """Start the browser (`close` it after, or use `async with`)."""
         if self.executable is None:
             raise unavailable()
         try:
             await asyncio.wait_for(self._start(self.executable), START_TIMEOUT)
+        except TimeoutError as exc:
+            await self.close()
+            raise PictureError(f"Chromium did not start within {START_TIMEOUT:.0f} s") from exc
         except BaseException:
             await self.close()
             raise
-        return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -237,7 +268,7 @@ class Chromium:
             loaded = self.loads[session] = asyncio.get_running_loop().create_future()
             await cdp.call("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session)
             await cdp.call("Emulation.setScriptExecutionDisabled", {"value": True}, session)
-            await self._viewport(session, width, 800, scale)
+            await self._viewport(session, width, 64, scale)  # content taller than this decides
             await cdp.call("Page.enable", {}, session)
             await cdp.call("Page.navigate", {"url": page.as_uri()}, session)
             await loaded

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 _INLINE = re.compile(
-    r"\\(?P<esc>[^\w\s])"
+    r"\\(?P<esc>[^0-9A-Za-z\s])"
     r"|(?P<tick>`+)(?P<code>.+?)(?P=tick)"
     r"|<t:(?P<ts>-?\d{1,13})(?::(?P<style>[tTdDfFR]))?>"
-    r"|\[(?P<label>(?:\\.|[^\\\]])+)\]\(\s*<?(?P<href>https?://[^\s<>]+?)>?\s*\)"
+    r"|\[(?P<label>(?:\\.|[^\\\]])+)\]\(\s*(?:<[^\s<>]+>|https?://[^\s()]+(?:\([^\s()]*\))?)\s*\)"
     r"|<(?P<angle>https?://[^\s>]+)>"
     r"|(?P<url>https?://[^\s<]+[^\s<.,:;\"')\]!?])"
     r"|<(?P<mention>@[!&]?|#)(?P<mid>\d+)>"

@@ -1,9 +1,10 @@
 """Where each photo of a group goes: Telegram's album grid and Discord's mosaics (pure).
 
-Telegram lays an album out from the photos' proportions: it tries rows of one to four photos
-(and, for three or four, one tall photo beside a column of the others), each row as high as its
-photos allow at the full width, and keeps the arrangement whose height comes closest to a
-square (4:3 upright for five photos or more) without thin rows or small photos on top.
+Telegram lays an album out from the photos' proportions: two side by side or, when both are
+wide, one above the other; three or four as one photo above the others or, when the first is
+upright, beside a column of them; five and more in rows of up to three, each as high as its
+photos allow at the full width, keeping the rows whose height comes closest to 4:3 upright
+without thin rows or small photos on top.
 Discord uses fixed arrangements by count.
 """
 
@@ -102,19 +103,18 @@ def telegram_album(sizes: Sequence[tuple[int, int] | None], width: float, gap: f
     if big:
         ratios = _crop(ratios)
     target = width * 4 / 3 if big else width  # small albums aim at a square
+    if len(ratios) in (3, 4):  # one photo first: beside the others if upright, else above
+        column = _column(ratios, width, gap) if ratios[0] < 0.8 else None
+        return _fit(column or _rows(ratios, (1, len(ratios) - 1), width, gap), target)
     thinnest = width / 5
     best: tuple[float, Grid] | None = None
-    for counts in _compositions(len(ratios), 3 if big else 4):
+    for counts in _compositions(len(ratios), 3 if big else 2):
         if len(counts) > 4:
             continue
         grid = _rows(ratios, counts, width, gap)
         score = _score(grid, counts, target, thinnest)
         if best is None or score < best[0]:
             best = (score, grid)
-    if len(ratios) in (3, 4) and (column := _column(ratios, width, gap)) is not None:
-        score = _score(column, (1, len(ratios) - 1), target, thinnest) * 0.9
-        if best is None or score < best[0]:
-            best = (score, column)
     assert best is not None
     return _fit(best[1], target)
 
