@@ -111,10 +111,17 @@ def channel_requests(
     return first, names[1:], requests
 
 
-def uploads_by(request: Mapping[str, Any], key: str) -> dict[str, str]:
-    """The request's uploaded files by `field` or `filename` → local path."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class Upload:
+    filename: str  # the name members see
+    path: str  # the local file
+
+
+def uploads_by(request: Mapping[str, Any], key: str) -> dict[str, Upload]:
+    """The request's uploaded files by `field` or `filename`."""
+    found: dict[str, Upload] = {}
     for item in request.get("files") or []:
         if isinstance(item, dict) and isinstance(item.get(key), str):
-            found.setdefault(item[key], str(item.get("path", "")))
+            name = str(item.get("filename") or item.get("field") or "file")
+            found.setdefault(item[key], Upload(name, str(item.get("path", ""))))
     return found

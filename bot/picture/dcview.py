@@ -9,7 +9,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .common import FileChip, Picture, Source, View, file_chip, place, uploads_by, url_name
+from .common import (
+    FileChip,
+    Picture,
+    Source,
+    Upload,
+    View,
+    file_chip,
+    place,
+    uploads_by,
+    url_name,
+)
 from .dcmarkdown import Clock, inline, markdown
 from .grid import discord_mosaic
 
@@ -85,12 +95,13 @@ def stamp(moment: datetime, view: View) -> str:
     return f"{local:%m/%d/%Y} {hour}"
 
 
-def _image(url: object, files: Mapping[str, str], view: View) -> Source | None:
+def _image(url: object, files: Mapping[str, Upload], view: View) -> Source | None:
     if not isinstance(url, str) or not url:
         return None
     if url.startswith("attachment://"):
         name = url.removeprefix("attachment://")
-        return view.image(files.get(name), name)
+        upload = files.get(name)
+        return view.image(upload.path if upload else None, name)
     return Source(None, url_name(url))
 
 
@@ -99,7 +110,7 @@ def _part(data: Mapping[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _embed(data: Mapping[str, Any], files: Mapping[str, str], view: View, clock: Clock) -> Embed:
+def _embed(data: Mapping[str, Any], files: Mapping[str, Upload], view: View, clock: Clock) -> Embed:
     color = data.get("color")
     author, footer = _part(data, "author"), _part(data, "footer")
     image, thumb = _part(data, "image"), _part(data, "thumbnail")
@@ -151,7 +162,7 @@ def _grid(sources: Sequence[Source], width: float) -> tuple[tuple[Picture, ...],
     return place(sources, grid), grid.height
 
 
-def _gallery(embeds: list[dict[str, Any]], files: Mapping[str, str], view: View) -> list[Embed]:
+def _gallery(embeds: list[dict[str, Any]], files: Mapping[str, Upload], view: View) -> list[Embed]:
     """Embeds that share the first one's url fold their images into its gallery (up to 4)."""
     clock = Clock(view.tz, view.now)
     out: list[Embed] = []
@@ -215,8 +226,8 @@ def message(request: Mapping[str, Any], view: View, author: str, time: str) -> D
     embeds = [] if flags & SUPPRESS_EMBEDS else _gallery(raw, files, view)
     loose = [name for name in files if name not in _referenced(raw)]
     images = [n for n in loose if n.rsplit(".", 1)[-1].lower() in IMAGE_TYPES]
-    pictures, height = _grid([view.image(files[n], n) for n in images], MOSAIC_WIDTH)
-    chips = tuple(file_chip(n, view.file_bytes(files[n])) for n in loose if n not in images)
+    pictures, height = _grid([view.image(files[n].path, n) for n in images], MOSAIC_WIDTH)
+    chips = tuple(file_chip(n, view.file_bytes(files[n].path)) for n in loose if n not in images)
     content = params.get("content")
     clock = Clock(view.tz, view.now)
     return DcMessage(

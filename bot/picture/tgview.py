@@ -8,7 +8,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .common import FileChip, Picture, Source, View, file_chip, place, uploads_by, url_name
+from .common import (
+    FileChip,
+    Picture,
+    Source,
+    Upload,
+    View,
+    file_chip,
+    place,
+    uploads_by,
+    url_name,
+)
 from .grid import telegram_album
 from .tghtml import telegram_html, telegram_plain
 
@@ -73,26 +83,24 @@ def _buttons(params: Mapping[str, Any]) -> tuple[tuple[Button, ...], ...]:
     return tuple(out)
 
 
-def _source(ref: object, fields: Mapping[str, str], view: View) -> Source:
+def _source(ref: object, fields: Mapping[str, Upload], view: View) -> Source:
     if not isinstance(ref, str) or not ref:
         return Source(None, "photo")
     if ref.startswith("attach://"):
         field = ref.removeprefix("attach://")
-        path = fields.get(field)
-        return view.image(path, field) if path is None else view.image(path, path_name(path))
+        upload = fields.get(field)
+        return view.image(upload.path, upload.filename) if upload else Source(None, field)
     if ref.startswith(("http://", "https://")):
         return Source(None, url_name(ref))
     return Source(None, "photo")  # a file_id: already on Telegram's servers
 
 
-def path_name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _file(ref: object, fields: Mapping[str, str], view: View) -> FileChip:
+def _file(ref: object, fields: Mapping[str, Upload], view: View) -> FileChip:
     if isinstance(ref, str) and ref.startswith("attach://"):
-        path = fields.get(ref.removeprefix("attach://"))
-        return file_chip(path_name(path) if path else ref[9:], view.file_bytes(path))
+        upload = fields.get(ref.removeprefix("attach://"))
+        if upload is None:
+            return file_chip(ref.removeprefix("attach://"), None)
+        return file_chip(upload.filename, view.file_bytes(upload.path))
     if isinstance(ref, str) and ref.startswith(("http://", "https://")):
         return file_chip(url_name(ref), None)
     return file_chip("file", None)
