@@ -12,14 +12,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .browser import (
-    Chromium,
-    PictureError,
-    PictureUnavailable,
-    find_browser,
-    missing_fonts,
-    unavailable,
-)
+from .browser import Chromium, PictureUnavailable, find_browser, missing_fonts, unavailable
+from .devtools import PictureError
 from .media import load_media, upload_paths
 from .page import page_html, page_width
 

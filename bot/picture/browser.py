@@ -1,16 +1,17 @@
 """HTML → PNG through headless Chromium, driven over the DevTools protocol (I/O).
 
 Why the DevTools protocol directly, over a websocket with aiohttp (already a dependency),
-rather than Playwright: Playwright for Python brings a Node.js driver of ~100 MB pinned to its
-own browser builds, which cannot be downloaded here (`playwright install`), and Debian's
-Chromium moves ahead of any pinned Playwright; the few commands a screenshot needs
-(open a tab, block the network, set the viewport, load, measure, capture) are stable parts of
-the protocol and fit in one small module with no new dependency.
+rather than Playwright for Python: Playwright bundles a Node.js driver of tens of MB and is
+built for its own browser builds (`playwright install` downloads them, which hosts without
+that network cannot do), while Debian's Chromium moves ahead of any pinned Playwright. The
+few commands a screenshot needs (open a tab, block the network, set the viewport, load,
+measure, capture) are stable parts of the protocol and fit in one small module.
 
-Chromium starts headless with a fresh temporary profile and the flags known to work here, and
-announces its DevTools port in that profile (`DevToolsActivePort`), so nothing races for a
-port. Each page gets its own tab; every request that is not a `file:` or `data:` URL is failed
-at once (and host names resolve to nothing), so a render never waits for the network.
+Chromium starts headless with a fresh temporary profile and the flags known to work with
+Debian's package, and writes its DevTools port into that profile (`DevToolsActivePort`), so
+nothing races for a port. Each page gets its own tab, with scripts disabled; every request that
+is not a `file:` or `data:` URL is failed at once (and host names resolve to nothing), so a
+picture never waits for the network.
 """
 
 from __future__ import annotations
@@ -19,20 +20,18 @@ import asyncio
 import base64
 import contextlib
 import functools
-import json
 import math
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import aiohttp
 
-from ..errors import BotError
+from .devtools import DevTools, PictureError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 DEBIAN_PACKAGES = "chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji"
@@ -62,10 +61,6 @@ FONTS = {  # the families the page's CSS names → their Debian packages
 MAX_PIXELS = 16_000  # Chromium's largest capture side, in device pixels
 START_TIMEOUT = 30.0
 PAGE_TIMEOUT = 60.0
-
-
-class PictureError(BotError):
-    """Drawing the preview failed."""
 
 
 class PictureUnavailable(PictureError):
@@ -111,58 +106,6 @@ def unavailable() -> PictureUnavailable:
     )
 
 
-Handler = Callable[[dict[str, Any], str | None], Coroutine[Any, Any, None]]
-
-
-class _Connection:
-    """One DevTools websocket: numbered calls answered by id, events to handlers."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = ws
-        self.next_id = 0
-        self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
-        self.handlers: dict[str, Handler] = {}
-        self.tasks: set[asyncio.Task[None]] = set()
-        self.reader = asyncio.create_task(self._read())
-
-    async def call(
-        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
-    ) -> dict[str, Any]:
-        self.next_id += 1
-        message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self.pending[self.next_id] = future
-        await self.ws.send_str(json.dumps(message))
-        return await future
-
-    async def _read(self) -> None:
-        try:
-            async for frame in self.ws:
-                if frame.type != aiohttp.WSMsgType.TEXT:
-                    continue
-                data = json.loads(frame.data)
-                if "id" in data and (future := self.pending.pop(data["id"], None)):
-                    if future.done():
-                        continue
-                    if "error" in data:
-                        error = data["error"].get("message", "error")
-                        future.set_exception(PictureError(f"Chromium: {error}"))
-                    else:
-                        future.set_result(data.get("result", {}))
-                elif (handler := self.handlers.get(data.get("method", ""))) is not None:
-                    event = handler(data.get("params", {}), data.get("sessionId"))
-                    task = asyncio.ensure_future(event)
-                    self.tasks.add(task)
-                    task.add_done_callback(self.tasks.discard)
-        finally:
-            for future in self.pending.values():
-                if not future.done():
-                    future.set_exception(PictureError("Chromium closed the DevTools connection"))
-            self.pending.clear()
-
-
 class Chromium:
     """A headless Chromium kept for several pictures:
     `async with Chromium() as chromium: png = await chromium.png(html, width)`."""
@@ -172,7 +115,7 @@ class Chromium:
         self.profile: str | None = None
         self.process: asyncio.subprocess.Process | None = None
         self.http: aiohttp.ClientSession | None = None
-        self.cdp: _Connection | None = None
+        self.cdp: DevTools | None = None
         self.loads: dict[str, asyncio.Future[None]] = {}
 
     async def __aenter__(self) -> Chromium:
@@ -212,7 +155,7 @@ class Chromium:
         url = await self._devtools_url()
         self.http = aiohttp.ClientSession()
         ws = await self.http.ws_connect(url, max_msg_size=0)
-        self.cdp = _Connection(ws)
+        self.cdp = DevTools(ws)
         self.cdp.handlers["Fetch.requestPaused"] = self._on_request
         self.cdp.handlers["Page.loadEventFired"] = self._on_load
 
@@ -271,7 +214,9 @@ class Chromium:
             await self._viewport(session, width, 64, scale)  # content taller than this decides
             await cdp.call("Page.enable", {}, session)
             await cdp.call("Page.navigate", {"url": page.as_uri()}, session)
-            await loaded
+            await asyncio.wait({loaded, cdp.reader}, return_when=asyncio.FIRST_COMPLETED)
+            if not loaded.done():
+                raise PictureError("Chromium closed before the page was drawn")
             metrics = await cdp.call("Page.getLayoutMetrics", {}, session)
             height = math.ceil(metrics["cssContentSize"]["height"])
             scale = min(scale, MAX_PIXELS / max(height, 1))
