@@ -116,7 +116,11 @@ def _preview(settings: Settings, args: argparse.Namespace, out: Console) -> int:
         except PictureUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 3
-        Path(args.png).write_bytes(png)
+        try:
+            Path(args.png).write_bytes(png)
+        except OSError as exc:
+            print(f"error: cannot write {args.png}: {exc.strerror}", file=sys.stderr)
+            return 1
     return 0
 
 
