@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("path")
     preview.add_argument("--platform", choices=["telegram", "discord"])
     preview.add_argument("--json", action="store_true", help="print the exact API requests")
+    preview.add_argument("--png", metavar="OUT.png", help="write a picture of what members see")
     publish = sub.add_parser("publish", parents=[common], help="send a post now")
     publish.add_argument("path")
     publish.add_argument("--channel", action="append", help="only this channel (repeatable)")
@@ -103,8 +104,24 @@ def _preview(settings: Settings, args: argparse.Namespace, out: Console) -> int:
     document = preview_document(settings, Path(args.path), args.platform)
     if args.json:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    else:
+    elif not args.png:
         print_preview(document, out)
+    if args.png:
+        from .picture import PictureUnavailable, render_png
+
+        tz = settings.association.tz
+        try:
+            png = asyncio.run(
+                render_png(document, platform=args.platform, tz=tz, now=datetime.now(tz))
+            )
+        except PictureUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+        try:
+            Path(args.png).write_bytes(png)
+        except OSError as exc:
+            print(f"error: cannot write {args.png}: {exc.strerror}", file=sys.stderr)
+            return 1
     return 0
 
 
