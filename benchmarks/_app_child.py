@@ -87,7 +87,7 @@ def instrument(app: Any, profiles: Profiles) -> None:
             FIGURES["phase"] = "after load_all"
 
     setattr(app_module, "load_all", timed_load_all)  # noqa: B010
-    reconcile = app.service.reconcile
+    reconcile = app.lifecycle.reconcile
 
     async def timed_reconcile(*args: Any, **kwargs: Any) -> Any:
         FIGURES["phase"] = "reconcile"
@@ -98,7 +98,7 @@ def instrument(app: Any, profiles: Profiles) -> None:
             FIGURES["reconcile_s"] = time.perf_counter() - began
             FIGURES["phase"] = "after reconcile"
 
-    app.service.reconcile = timed_reconcile
+    app.lifecycle.reconcile = timed_reconcile
 
 
 async def main(spec: dict[str, Any], profiles: Profiles) -> None:

@@ -23,10 +23,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.picture import Chromium, find_browser, render_png
-from bot.tools import preview_document
+from bot.deliver.picture import Chromium, find_browser, render_png
 from tests.conftest import build_settings
-from tests.helpers import write_post
+from tests.helpers import preview_document, write_post
 from tests.picture.support import hues, photo
 
 from .common import PYTHON, ROOT, header, quiet_logging, summary, temp_root, verdict, write_result

@@ -1,4 +1,8 @@
-"""Composition root: builds every part from the settings and owns the event loop."""
+"""Composition root: builds every part from the settings, and runs them in one event loop.
+
+Nothing imports this module but the command line. Each part gets only what it needs — its
+configuration section, the store, the clock, the few other parts it talks to.
+"""
 
 from __future__ import annotations
 
@@ -9,73 +13,82 @@ import signal
 import time
 from collections.abc import Callable
 from datetime import datetime
-from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from typing import Any
 
 from rich.console import Console
 
+from .admin.runtime import Part, Running, start_all
 from .config import Settings
 from .deliver.console import ConsolePublisher
 from .deliver.outbox import Outbox
 from .deliver.pacing import Pacer
 from .deliver.publisher import Publisher
-from .domain import Channel
-from .errors import ConfigError, DeliveryError
-from .format.discord import content_request
-from .format.telegram import text_request
-from .guild_events import GuildEventApi, GuildEvents
-from .ingest.loader import load_all
+from .deliver.sender import Sender
+from .domain import Post
+from .errors import ConfigError, ContentError, DeliveryError
+from .format.layout import FormatOptions
+from .ingest.loader import Content
+from .ingest.parse import ParseContext
 from .ingest.watcher import ContentWatcher
-from .leadership import Leadership
-from .report import Redactor, Reporter, Sender
+from .logs import setup_logging
 from .schedule.plan import JobSpec
 from .schedule.scheduler import Scheduler
-from .service import Service, Summary
-from .store.repo import Store
-
-if TYPE_CHECKING:
-    from .admin.runtime import AdminHandle
+from .service.admin import AdminOps
+from .service.announce import Announcer
+from .service.guild_events import GuildEventApi, GuildEvents
+from .service.leadership import Leadership
+from .service.lifecycle import Lifecycle, Summary
+from .service.prepare import Preparer
+from .service.queries import Queries
+from .service.reports import Reporter, to_chat
+from .store.repo import Delivery, Store
 
 log = logging.getLogger("bot")
+HAND_OVER_WAIT = 600.0  # seconds `publish` waits for its deliveries
 
 
-def secrets_of(settings: Settings) -> list[str]:
-    """Every secret a log line or report could carry: tokens, passwords, webhook tokens."""
-    values = [
-        s.get_secret_value()
-        for s in (
-            settings.secrets.telegram_bot_token,
-            settings.secrets.discord_bot_token,
-            settings.secrets.database_url,
-        )
-        if s is not None
-    ]
-    if settings.secrets.database_url is not None:
-        password = urlsplit(settings.secrets.database_url.get_secret_value()).password
-        values += [password] if password else []
-    for channel in settings.channel_list():
-        if url := settings.webhook_url(channel):
-            values.append(url)
-            values += [part for part in url.split("/") if len(part) >= 32]  # the webhook token
-    return values
+# -- parts built from the settings -------------------------------------------------------------
+def format_options(settings: Settings) -> FormatOptions:
+    a = settings.association
+    return FormatOptions(
+        association=a.name,
+        site_url=a.site_url,
+        post_url_template=a.post_url,
+        color=a.color_int,
+        tz=a.tz,
+    )
 
 
-def setup_logging(settings: Settings, level: int = logging.INFO) -> Redactor:
-    redactor = Redactor(secrets_of(settings))
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in root.handlers:
-        for old in [f for f in handler.filters if isinstance(f, Redactor)]:
-            handler.removeFilter(old)
-        handler.addFilter(redactor)
-    for noisy in ("httpx", "httpcore", "apscheduler", "discord.http", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    for chatty in ("discord.client", "discord.state"):  # voice and intents notices
-        logging.getLogger(chatty).setLevel(logging.ERROR)
-    return redactor
+def content_of(settings: Settings) -> Content:
+    c = settings.content
+    ctx = ParseContext(settings.association.tz, c.publish_hour)
+    return Content(Path(c.dir).resolve(), ctx, c.max_file_bytes)
+
+
+def preparer_of(settings: Settings) -> Preparer:
+    return Preparer(
+        static_dir=Path(settings.content.static_dir),
+        cache_dir=Path(settings.data_dir) / "cache",
+        opts=format_options(settings),
+        max_images=settings.content.max_images,
+    )
+
+
+def queries_of(settings: Settings) -> Queries:
+    return Queries(
+        content_of(settings),
+        preparer_of(settings),
+        settings.channel_list(),
+        offsets=settings.reminders.offsets,
+        recurring=settings.reminders.recurring,
+        tz=settings.association.tz,
+        warnings=settings.config_warnings(),
+    )
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.database_url, migrate=settings.database.auto_migrate)
 
 
 def build_publishers(settings: Settings, console: Console | None) -> dict[str, Publisher]:
@@ -83,13 +96,12 @@ def build_publishers(settings: Settings, console: Console | None) -> dict[str, P
     if settings.dry_run:
         return {p: ConsolePublisher(p, console) for p in ("telegram", "discord")}
     publishers: dict[str, Publisher] = {}
+    timeout = settings.delivery.request_timeout
     tg = settings.secrets.telegram_bot_token
     if tg is not None:
         from .deliver.telegram import TelegramPublisher, make_bot
 
-        bot = make_bot(
-            tg.get_secret_value(), settings.telegram.api_url, settings.delivery.request_timeout
-        )
+        bot = make_bot(tg.get_secret_value(), settings.telegram.api_url, timeout)
         publishers["telegram"] = TelegramPublisher(bot)
     else:
         publishers["telegram"] = ConsolePublisher("telegram", console)
@@ -100,14 +112,16 @@ def build_publishers(settings: Settings, console: Console | None) -> dict[str, P
     hooks = {c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))}
     if dc is not None or hooks:
         token = dc.get_secret_value() if dc is not None else None
-        timeout = settings.delivery.request_timeout
         publishers["discord"] = DiscordPublisher(make_client(), token, hooks, timeout=timeout)
     else:
         publishers["discord"] = ConsolePublisher("discord", console)
     return publishers
 
 
+# -- one leadership term's work ----------------------------------------------------------------
 class App:
+    """Everything the leading process runs: watcher, scheduler, outbox, admin commands."""
+
     def __init__(
         self,
         settings: Settings,
@@ -123,101 +137,100 @@ class App:
         self.settings = settings
         tz = settings.association.tz
         self.clock = clock or (lambda: datetime.now(tz))
-        self.redactor = setup_logging(settings)
-        # a dry run sends nothing and keeps its own state: its first start shows the archive
-        if announce_existing is None and settings.dry_run:
-            announce_existing = True
-        self.announce_existing = announce_existing
-        self.watch = watch
-        self.with_admin = with_admin
-        self._own_store = store is None
-        self.store = store or Store(settings.database_url, migrate=settings.database.auto_migrate)
-        self._own_leadership = leadership is None
+        self.redactor = setup_logging(settings.secret_values())
+        if announce_existing is None:  # a dry run keeps its own state: it shows the archive
+            announce_existing = True if settings.dry_run else settings.content.announce_existing
+        self.watch, self.with_admin = watch, with_admin
+        self._own_store, self._own_leadership = store is None, leadership is None
+        self.store = store or open_store(settings)
         self.leadership = leadership or Leadership(self.store, clock=self.clock)
         self.publishers = build_publishers(settings, console)
+        self.sender = Sender(self.publishers, Pacer())
         self.channels = {c.name: c for c in settings.channel_list()}
-        self.reporter = Reporter(
-            [], interval=settings.delivery.report_interval, redactor=self.redactor
-        )
+        sinks = [to_chat(c, self.sender.send_now) for c in settings.admin_channels()]
+        interval = settings.delivery.report_interval
+        self.reporter = Reporter(sinks, interval=interval, redactor=self.redactor)
         self.outbox = Outbox(
-            self.store,
-            self.publishers,
-            self.channels,
-            settings.delivery,
-            clock=self.clock,
-            pacer=Pacer(),
-            report=self.reporter.report,
-            owner=self.leadership.owner,
-        )
-        self.reporter.senders = self._admin_senders()
-        self.scheduler = Scheduler(
-            settings.database_url, tz=tz, on_due=self._on_due, clock=self.clock
-        )
-        self.service = Service(
-            settings,
-            self.store,
-            self.outbox,
-            self.reporter,
-            clock=self.clock,
-            planner=self.scheduler,
-        )
-        self.service.guild_events = self._guild_events()
+            self.store, self.sender, self.channels, settings.delivery, clock=self.clock,
+            report=self.reporter.report, owner=self.leadership.owner,
+        )  # fmt: skip
+        self.scheduler = Scheduler(settings.database_url, tz=tz, on_due=self._on_due,
+                                   clock=self.clock)  # fmt: skip
+        self.preparer = preparer_of(settings)
+        self.content = content_of(settings)
+        self.announcer = Announcer(
+            self.store, self.preparer, list(self.channels.values()),
+            recurring=settings.reminders.recurring, wake=self.outbox.wake,
+            report=self.reporter.report, clock=self.clock,
+        )  # fmt: skip
+        self.lifecycle = Lifecycle(
+            self.store, self.announcer, self.content, offsets=settings.reminders.offsets,
+            report=self.reporter.report, clock=self.clock, planner=self.scheduler,
+            guild_events=self._guild_events(), announce_existing=announce_existing,
+            retract_removed=settings.content.retract_removed, wake=self.outbox.wake,
+        )  # fmt: skip
+        self.queries = queries_of(settings)
         self.watcher = ContentWatcher(
-            Path(settings.content.dir), self._on_files, debounce_ms=settings.content.debounce_ms
+            self.content.dir, self._on_files, debounce_ms=settings.content.debounce_ms
         )
         self._reconciled = asyncio.Event()
-        self._tasks: list[asyncio.Task[object]] = []
-        self.admin: AdminHandle | None = None
-        self.started = asyncio.Event()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.admin: Running | None = None
         self.summary: Summary | None = None
         self.ready_after: float | None = None
 
     def _guild_events(self) -> GuildEvents | None:
-        cfg = self.settings.discord
-        publisher = self.publishers["discord"]
-        if (
-            not cfg.scheduled_events
-            or not cfg.guild_ids
-            or not hasattr(publisher, "create_guild_event")
-        ):
+        cfg, publisher = self.settings.discord, self.publishers["discord"]
+        if not cfg.scheduled_events or not cfg.guild_ids:
+            return None
+        if not hasattr(publisher, "create_guild_event"):
             return None
         api: GuildEventApi = publisher  # type: ignore[assignment]
-        return GuildEvents(
-            api, cfg.guild_ids, self.store, self.service.options, self.reporter.report
-        )
+        opts = self.preparer.opts
+        return GuildEvents(api, cfg.guild_ids, self.store, opts, self.reporter.report)
 
-    def _admin_senders(self) -> list[Sender]:
-        senders: list[Sender] = []
-        tg, dc = self.settings.telegram.admin_chat, self.settings.discord.admin_channel
-        if tg:
-            senders.append(self._sender(Channel("admin", "telegram", chat_id=tg)))
-        if dc:
-            senders.append(self._sender(Channel("admin", "discord", channel_id=dc)))
-        return senders
+    def admin_ops(self) -> AdminOps:
+        s = self.settings
+        return AdminOps(
+            self.lifecycle, self.store, self.scheduler, self.queries, self.channels,
+            static_dir=Path(s.content.static_dir), offsets=s.reminders.offsets,
+            publish_hour=s.content.publish_hour, tz=s.association.tz, clock=self.clock,
+        )  # fmt: skip
 
-    def _sender(self, channel: Channel) -> Sender:
-        """Sends report text straight to an admin chat (not through the outbox), paced."""
+    def _admin_parts(self) -> dict[str, Part]:
+        from .deliver.discord import DiscordPublisher
+        from .deliver.telegram import TelegramPublisher
 
-        async def send(text: str) -> None:
-            publisher = self.outbox.publisher_for(channel)
-            if channel.platform == "telegram":
-                request = text_request(channel, escape(text[:4000], quote=False))
+        ops, parts = self.admin_ops(), dict[str, Part]()
+        tg, cfg = self.publishers["telegram"], self.settings.telegram
+        if isinstance(tg, TelegramPublisher) and (cfg.admins or cfg.chat_admins_are_admins):
+            from .admin.telegram import TelegramAdmin
+
+            chats = [c.chat_id for c in self.channels.values() if c.chat_id]
+            parts["Telegram"] = TelegramAdmin(
+                ops, tg.bot, cfg, chats=chats, association=self.settings.association.name,
+                send=self.sender.send_now,
+            )  # fmt: skip
+        elif isinstance(tg, TelegramPublisher):
+            log.info("admin commands: off on Telegram, no admins in [telegram] admins")
+        dc = self.publishers["discord"]
+        if isinstance(dc, DiscordPublisher) and dc.token:
+            if not self.settings.discord.guild_ids:
+                log.info("admin commands: off on Discord, no guilds in [discord] guild_ids")
+            elif dc.client.user is None:
+                log.warning("admin commands: off on Discord, the bot is not logged in")
             else:
-                request = content_request(channel, text)
-            booked = await self.outbox.pacer.acquire(channel, request)
-            try:
-                await publisher.send(channel, request)
-            finally:
-                self.outbox.pacer.settle(booked)
+                from .admin.discord import DiscordAdmin
 
-        return send
+                parts["Discord"] = DiscordAdmin(ops, dc.client, self.settings.discord)
+        return parts
 
     async def _on_files(self, changed: set[Path], removed: set[Path]) -> None:
         await self._reconciled.wait()  # events seen during start-up wait for the reconcile
-        await self.service.files_changed(changed, removed)
+        await self.lifecycle.files_changed(changed, removed)
 
     async def _on_due(self, job: JobSpec) -> None:
-        await self.service.on_due(job)
+        await self.lifecycle.on_due(job)
 
     async def start(self) -> Summary:
         began = time.perf_counter()
@@ -238,26 +251,15 @@ class App:
         if self.watch:  # watch first, so nothing written during the reconcile is missed
             self._tasks.append(asyncio.create_task(self.watcher.run(), name="watcher"))
             await self.watcher.ready.wait()
-        loaded = await asyncio.to_thread(
-            load_all,
-            self.service.content_dir,
-            self.service.ctx,
-            self.settings.content.max_file_bytes,
-            self.service.known_files(),
-        )
-        self.summary = await self.service.reconcile(
-            loaded, announce_existing=self.announce_existing
-        )
+        loaded = await asyncio.to_thread(self.content.load_all, self.lifecycle.known_files())
+        self.summary = await self.lifecycle.reconcile(loaded)
         self._reconciled.set()
         self.scheduler.resume()
         self.outbox.start()
         if self.with_admin and not self.settings.dry_run:
-            from .admin.runtime import start_admin
-
-            self.admin = await start_admin(self)
+            self.admin = await start_all(self._admin_parts())
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
         self.ready_after = time.perf_counter() - began
-        self.started.set()
         return self.summary
 
     async def _heartbeat(self) -> None:
@@ -281,8 +283,7 @@ class App:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(task), timeout=grace)
         if self.admin is not None:
-            with contextlib.suppress(Exception):
-                await self.admin.stop()
+            await self.admin.stop()
         self.scheduler.shutdown()
         await self.leadership.release()
         await self.outbox.stop(grace)
@@ -303,10 +304,11 @@ class App:
         mode = "dry run (console)" if self.settings.dry_run else "live"
         return (
             f"ready in {self.ready_after or 0:.2f}s: {mode}, {len(self.channels)} channels, "
-            f"watching {self.service.content_dir}"
+            f"watching {self.content.dir}"
         )
 
 
+# -- the commands that run parts ---------------------------------------------------------------
 async def run_service(
     settings: Settings, *, console: Console | None = None, announce_existing: bool | None = None
 ) -> None:
@@ -320,9 +322,9 @@ async def run_service(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    setup_logging(settings)
+    setup_logging(settings.secret_values())
     tz = settings.association.tz
-    store = Store(settings.database_url, migrate=settings.database.auto_migrate)
+    store = open_store(settings)
     leadership = Leadership(store, clock=lambda: datetime.now(tz))
     try:
         while await leadership.wait(stop):
@@ -344,3 +346,69 @@ async def run_service(
     finally:
         await leadership.close()
         store.close()
+
+
+async def publish_once(
+    settings: Settings, path: Path, only: list[str] | None, console: Console | None = None
+) -> list[Delivery]:
+    """`python -m bot publish`: send one post now; the deliveries as they ended.
+
+    With a service running on the same database, the deliveries are handed to it (one sender
+    keeps the pacing whole); otherwise this command sends them, leading for the moment.
+    """
+    post = content_of(settings).load_path(path)
+    known = {c.name for c in settings.channel_list()}
+    for name in only or []:
+        if name not in known:
+            raise ContentError(str(path), f"unknown channel {name!r}")
+    tz = settings.association.tz
+    store = open_store(settings)
+    leadership = Leadership(store, clock=lambda: datetime.now(tz))
+    try:
+        if leadership.try_take():
+            app = App(settings, console=console, watch=False, store=store, leadership=leadership)
+            ids = await _send_here(app, post, only)
+        else:
+            log.info("handing the post over to the running service: %s", leadership.holder())
+            announcer = Announcer(
+                store, preparer_of(settings), settings.channel_list(),
+                wake=lambda _channel: None, report=Reporter([]).report,
+                clock=lambda: datetime.now(tz),
+            )  # fmt: skip
+            ids = await _hand_over(store, announcer, post, only)
+        return [d for d in store.deliveries(post_key=post.key) if d.id in ids]
+    finally:
+        await leadership.close()
+        store.close()
+
+
+async def _send_here(app: App, post: Post, only: list[str] | None) -> list[int]:
+    try:
+        for publisher in app.publishers.values():
+            await publisher.start()
+        app.outbox.start()
+        saved = app.store.save_post(post, "published", app.clock())
+        ids = await app.announcer.publish(post, version=saved.version, only=only, kind="resend")
+        await app.outbox.drain(timeout=HAND_OVER_WAIT)
+        return ids
+    finally:
+        await app.outbox.stop(5)
+        await app.leadership.release()
+        for publisher in app.publishers.values():
+            await publisher.close()
+
+
+async def _hand_over(
+    store: Store, announcer: Announcer, post: Post, only: list[str] | None
+) -> list[int]:
+    """Queue the deliveries for the running service and wait until they are done."""
+    saved = store.save_post(post, "published", announcer.clock())
+    ids = await announcer.publish(post, version=saved.version, only=only, kind="resend")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + HAND_OVER_WAIT
+    while loop.time() < deadline:
+        states = {d.id: d.state for d in store.deliveries(post_key=post.key)}
+        if all(states.get(i) in ("sent", "failed", "cancelled") for i in ids):
+            break
+        await asyncio.sleep(0.2)
+    return ids

@@ -85,29 +85,32 @@ def _run(settings: Settings, args: argparse.Namespace, out: Console) -> int:
 
 
 def _check(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .tools import check_all
+    from .app import queries_of
 
-    problems, warnings, count = check_all(settings)
-    for line in warnings:
+    report = queries_of(settings).check()
+    for line in report.warnings:
         out.print(f"warning: {line}", markup=False)
-    for line in problems:
+    for line in report.problems:
         out.print(f"error: {line}", markup=False)
     out.print(
-        f"{count} posts checked, {len(problems)} problems, {len(warnings)} warnings", markup=False
+        f"{report.checked} posts checked, {len(report.problems)} problems, "
+        f"{len(report.warnings)} warnings",
+        markup=False,
     )
-    return 1 if problems else 0
+    return 1 if report.problems else 0
 
 
 def _preview(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .tools import preview_document, print_preview
+    from .app import content_of, queries_of
 
-    document = preview_document(settings, Path(args.path), args.platform)
+    post = content_of(settings).load_path(Path(args.path))
+    document = queries_of(settings).preview(post, args.platform)
     if args.json:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif not args.png:
-        print_preview(document, out)
+        _print_preview(document, out)
     if args.png:
-        from .picture import PictureUnavailable, render_png
+        from .deliver.picture import PictureUnavailable, render_png
 
         tz = settings.association.tz
         try:
@@ -125,27 +128,58 @@ def _preview(settings: Settings, args: argparse.Namespace, out: Console) -> int:
     return 0
 
 
-def _publish(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .tools import publish_now
+def _print_preview(document: dict[str, Any], out: Console) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
 
-    failures = asyncio.run(publish_now(settings, Path(args.path), args.channel, out))
-    return 1 if failures else 0
+    from .format.describe import summary
+    from .format.model import Request
+
+    post = document["post"]
+    out.print(Text(f"{post['title']}  ({post['source']}, {post['date']})", style="bold"))
+    for line in document["warnings"] + document["problems"]:
+        out.print(Text(f"note: {line}", style="yellow"))
+    for item in document["requests"]:
+        request = Request.from_json(item)
+        title = f"{item['channel']} · {request.method} {request.path}".strip()
+        out.print(Panel(Text(summary(request)), title=Text(title), title_align="left"))
+
+
+def _publish(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from .app import publish_once
+
+    results = asyncio.run(publish_once(settings, Path(args.path), args.channel, out))
+    for d in results:
+        out.print(
+            f"{d.channel}: {d.state}" + (f" ({d.last_error})" if d.last_error else ""),
+            markup=False,
+        )
+    return sum(1 for d in results if d.state != "sent")
 
 
 def _queue(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .tools import queue_rows
+    from .app import open_store, queries_of
+    from .schedule.scheduler import stored_jobs
 
+    tz = settings.association.tz
+    store = open_store(settings)
+    try:
+        rows = queries_of(settings).queue(
+            store, stored_jobs(settings.database_url, tz), datetime.now(tz)
+        )
+    finally:
+        store.close()
     table = Table("when (local)", "job", "what it sends", title="Scheduled")
-    for when, job, what in queue_rows(settings):
-        table.add_row(when, job, what)
+    for row in rows:
+        table.add_row(row.when.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z"), row.job, row.what)
     out.print(table)
     return 0
 
 
 def _status(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .store.repo import Store
+    from .app import open_store
 
-    store = Store(settings.database_url, migrate=settings.database.auto_migrate)
+    store = open_store(settings)
     tz = settings.association.tz
     table = Table(
         "channel", "last delivery", "pending", "failed", "sent", "last error", title="Deliveries"

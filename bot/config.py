@@ -11,6 +11,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -172,6 +173,40 @@ class Settings(_Section):
 
     def channel_list(self) -> list[Channel]:
         return [c.to_channel() for c in self.channels]
+
+    def admin_channels(self) -> list[Channel]:
+        """Where problems are reported: the admin chat on each platform that has one."""
+        found = []
+        if self.telegram.admin_chat:
+            found.append(Channel("admin", "telegram", chat_id=self.telegram.admin_chat))
+        if self.discord.admin_channel:
+            found.append(Channel("admin", "discord", channel_id=self.discord.admin_channel))
+        return found
+
+    def config_warnings(self) -> list[str]:
+        """What `check` says of the configuration itself (it loads, but cannot work fully)."""
+        return [
+            f"channel {c.name}: ${c.webhook_url_env} is not set, so nothing can be sent there"
+            for c in self.channel_list()
+            if c.webhook_url_env and not self.webhook_url(c)
+        ]
+
+    def secret_values(self) -> list[str]:
+        """Every secret a log line or report could carry: tokens, passwords, webhook tokens."""
+        secrets = self.secrets
+        values = [
+            s.get_secret_value()
+            for s in (secrets.telegram_bot_token, secrets.discord_bot_token, secrets.database_url)
+            if s is not None
+        ]
+        if secrets.database_url is not None:
+            password = urlsplit(secrets.database_url.get_secret_value()).password
+            values += [password] if password else []
+        for channel in self.channel_list():
+            if url := self.webhook_url(channel):
+                values.append(url)
+                values += [part for part in url.split("/") if len(part) >= 32]  # its token
+        return values
 
     def webhook_url(self, channel: Channel) -> str | None:
         if not channel.webhook_url_env:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -71,3 +72,11 @@ class Channel:
     channel_id: str | None = None
     webhook_url_env: str | None = None
     tags: tuple[str, ...] = ()  # when set, only posts with one of these tags go here
+
+
+def channels_for(post: Post, channels: Sequence[Channel]) -> list[Channel]:
+    """The channels a post goes to: those it names, else all whose tag filter it passes."""
+    if post.channels is not None:
+        wanted = set(post.channels)
+        return [c for c in channels if c.name in wanted]
+    return [c for c in channels if not c.tags or set(c.tags) & set(post.tags)]

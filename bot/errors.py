@@ -39,3 +39,7 @@ class DeliveryError(BotError):
         self.retryable = retryable
         self.retry_after = retry_after
         self.platform = platform
+
+
+class AdminError(BotError):
+    """An admin's request that cannot be carried out as given; the message says what to fix."""

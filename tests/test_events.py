@@ -6,9 +6,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.app import App
-from bot.tools import queue_rows
 from tests.conftest import DC_CHANNEL, TG_CHAT
-from tests.helpers import wait_for, write_post
+from tests.helpers import queue_rows, wait_for, write_post
 
 
 def event_extra(start: datetime, reminders: str = "") -> str:
@@ -136,7 +135,7 @@ async def test_recurring_reminder_goes_to_its_channels(make_settings, tg, dc) ->
     try:
         assert [j.id for j in app.scheduler.jobs()] == ["recurring:general-meeting"]
         now = datetime.now(settings.association.tz)
-        await app.service.on_due(
+        await app.lifecycle.on_due(
             JobSpec("recurring:general-meeting", "recurring", now, name="general-meeting")
         )
         await wait_for(

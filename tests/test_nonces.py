@@ -16,10 +16,9 @@ import pytest
 from bot.app import App
 from bot.config import RecurringCfg
 from bot.schedule.plan import JobSpec
-from bot.tools import preview_document
 from tests.conftest import DC_CHANNEL, TG_CHAT
 from tests.fakes.discord_api import FakeDiscord
-from tests.helpers import wait_for, write_post
+from tests.helpers import preview_document, wait_for, write_post
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 
@@ -77,9 +76,9 @@ async def test_two_reminders_due_in_the_same_minute_all_arrive(
         event_post(site, "d", start, yesterday)
         await wait_for(lambda: len(app.store.deliveries(state="sent")) == 2, timeout=15)
         for key in ("c", "d"):
-            await app.service.on_due(JobSpec(f"post:{key}:remind:1d", "remind", now, key, "1d"))
+            await app.lifecycle.on_due(JobSpec(f"post:{key}:remind:1d", "remind", now, key, "1d"))
         for name in ("meeting", "cleanup"):
-            await app.service.on_due(JobSpec(f"recurring:{name}", "recurring", now, name=name))
+            await app.lifecycle.on_due(JobSpec(f"recurring:{name}", "recurring", now, name=name))
         await wait_for(lambda: len(app.store.deliveries(state="sent")) == 6, timeout=15)
         texts = [m["embeds"][0].get("description", "") for m in dc.messages[DC_CHANNEL][4:]]
         assert len(texts) == 4 and not dc.deduplicated_calls
@@ -101,7 +100,7 @@ async def test_a_reminder_whose_answer_was_lost_is_not_doubled(
         event_post(site, "e", (now + timedelta(days=2)).replace(microsecond=0), yesterday)
         await wait_for(lambda: len(app.store.deliveries(state="sent")) == 1, timeout=15)
         dc.fail_next(MESSAGES, status=200, delay=1.5)  # reaches Discord, the answer is lost
-        await app.service.on_due(JobSpec("post:e:remind:1d", "remind", now, "e", "1d"))
+        await app.lifecycle.on_due(JobSpec("post:e:remind:1d", "remind", now, "e", "1d"))
         await wait_for(lambda: len(app.store.deliveries(state="sent")) == 2, timeout=20)
         assert len(dc.messages[DC_CHANNEL]) == 3
         assert len(dc.deduplicated_calls) == 1  # the resend carried the same nonce
@@ -129,8 +128,8 @@ async def test_resend_of_a_published_post_is_not_swallowed(site: Path, make_sett
     try:
         write_post(site / "content/n/again.md", "Again", "Said twice on purpose.")
         await wait_for(lambda: app.store.deliveries(state="sent"), timeout=10)
-        post = app.service.posts["again"]
-        await app.service.announcer.publish(post, kind="resend")
+        post = app.lifecycle.posts["again"]
+        await app.announcer.publish(post, kind="resend")
         await wait_for(lambda: len(app.store.deliveries(state="sent")) == 2, timeout=10)
         assert len(dc.messages[DC_CHANNEL]) == 2 and not dc.deduplicated_calls
     finally:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.tools import preview_document, publish_now
 from tests.conftest import DC_CHANNEL, TG_CHAT
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import preview_document, publish_now
 
 ARTICLE = "content/posts/2023-01-23-70th-anniversary.md"
 PRESS = "content/press/2023-10-30-japan-supports-cambodia.md"

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.tools import preview_document
 from tests.conftest import TG_CHAT
-from tests.helpers import wait_for, write_post
+from tests.helpers import preview_document, wait_for, write_post
 
 
 async def test_tokens_are_redacted_from_logs(

@@ -178,6 +178,6 @@ async def test_unchanged_event_keeps_its_reminders_across_restarts(
             "post:gm:remind:2h",
             "post:gm:remind:7d",
         ]
-        assert "gm" in app.service.posts and app.service.posts["gm"].event is not None
+        assert "gm" in app.lifecycle.posts and app.lifecycle.posts["gm"].event is not None
     finally:
         await app.stop()

@@ -13,19 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
+from ..config import DiscordCfg
+from ..service.admin import AdminOps
 from .discord_commands import install
 from .discord_form import report_error
-from .service import AdminService
-
-if TYPE_CHECKING:
-    from ..app import App
 
 log = logging.getLogger(__name__)
 REFUSAL = "Sorry, these commands are for the association's admins."
@@ -81,15 +78,14 @@ class AdminTree(app_commands.CommandTree[discord.Client]):
 
 
 class DiscordAdmin:
-    def __init__(self, app: App, admin: AdminService, client: discord.Client) -> None:
-        self.app, self.admin, self.client = app, admin, client
-        cfg = app.settings.discord
+    def __init__(self, ops: AdminOps, client: discord.Client, cfg: DiscordCfg) -> None:
+        self.admin, self.client, self.gateway_url = ops, client, cfg.gateway_url
         self.tree = AdminTree(client, _ids(cfg.guild_ids, "guild"), _ids(cfg.admin_roles, "role"))
-        install(self.tree, admin)
+        install(self.tree, ops)
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.app.settings.discord.gateway_url)
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
         for guild_id in sorted(self.tree.guild_ids):
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -14,13 +14,13 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice
 
+from ..errors import AdminError
 from ..format.model import Request
+from ..ingest.writer import MAX_PHOTO_BYTES, Photo
+from ..service.admin import AdminOps
 from .commands import COMMANDS
-from .discord_form import TextForm, answer
-from .files import MAX_PHOTO_BYTES, Photo
-from .lookup import AdminError
-from .service import AdminService
-from .when import describe
+from .discord_form import Submit, TextForm, answer
+from .when import describe, parse_when
 
 _INFO = {c.name: c.summary for c in COMMANDS}
 _PREVIEW_UPLOAD_LIMIT = 8 * 1024 * 1024
@@ -66,22 +66,37 @@ def _split_channels(value: str | None) -> list[str] | None:
     return None if value is None else [n for n in value.replace(" ", ",").split(",") if n]
 
 
-def install(tree: app_commands.CommandTree, admin: AdminService) -> None:
-    """Add the admin commands to ``tree``; only members with Manage Server see them by default."""
-    admins_only = app_commands.default_permissions(manage_guild=True)
+class Suggest:
+    """Autocompletion of posts, jobs and channel names."""
 
-    async def posts(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return [Choice(name=label, value=key) for label, key in admin.suggest_posts(current)]
+    def __init__(self, admin: AdminOps) -> None:
+        self.admin = admin
 
-    async def jobs(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return [Choice(name=label, value=job) for label, job in admin.suggest_jobs(current)]
+    async def posts(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return [Choice(name=label, value=key) for label, key in self.admin.suggest_posts(current)]
 
-    async def channels(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+    async def jobs(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return [Choice(name=label, value=job) for label, job in self.admin.suggest_jobs(current)]
+
+    async def channels(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
         head, _, last = current.rpartition(",")
-        names = [n for n in admin.channel_names if n.startswith(last.strip())]
-        return [Choice(name=f"{head},{n}" if head else n, value=f"{head},{n}" if head else n)
-                for n in names][:25]  # fmt: skip
+        names = [n for n in self.admin.channel_names if n.startswith(last.strip())]
+        values = [f"{head},{n}" if head else n for n in names][:25]
+        return [Choice(name=v, value=v) for v in values]
 
+
+Tree = app_commands.CommandTree[discord.Client]
+ADMINS_ONLY = app_commands.default_permissions(manage_guild=True)
+
+
+def install(tree: Tree, admin: AdminOps) -> None:
+    """Add the admin commands to ``tree``; only members with Manage Server see them by default."""
+    suggest = Suggest(admin)
+    for add in (_announce, _preview, _schedule, _remind, _simple, _cancel, _resend):
+        add(tree, admin, suggest)
+
+
+def _announce(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
     @tree.command(name="announce", description=_INFO["announce"])
     @app_commands.describe(
         title="The headline (up to 256 characters)",
@@ -89,15 +104,14 @@ def install(tree: app_commands.CommandTree, admin: AdminService) -> None:
         channels="Only these channels, comma-separated (default: every channel)",
         image1="A photo", image2="Another photo", image3="Another photo",
     )  # fmt: skip
-    @app_commands.autocomplete(channels=channels)
-    @admins_only
+    @app_commands.autocomplete(channels=suggest.channels)
+    @ADMINS_ONLY
     async def announce(
         interaction: discord.Interaction, title: str | None = None, text: str | None = None,
         channels: str | None = None, image1: discord.Attachment | None = None,
         image2: discord.Attachment | None = None, image3: discord.Attachment | None = None,
     ) -> None:  # fmt: skip
-        chosen = _split_channels(channels)
-        admin.check_channels(chosen)
+        chosen = admin.check_channels(_split_channels(channels))
 
         async def publish(answering: discord.Interaction, title: str, text: str) -> None:
             admin.check_text(title, text)
@@ -106,25 +120,37 @@ def install(tree: app_commands.CommandTree, admin: AdminService) -> None:
             photos = await download([image1, image2, image3])
             await answer(answering, await admin.announce(title, text, photos, chosen))
 
-        if not text:
-            if title:
-                admin.check_title(title)
-            form = TextForm("New announcement", title, interaction.user.id, publish)
-            await interaction.response.send_modal(form)
-            return
-        await publish(interaction, title or "", text)
+        await _with_text(interaction, "New announcement", title, text, admin, publish)
 
+
+async def _with_text(
+    interaction: discord.Interaction, heading: str, title: str | None, text: str | None,
+    admin: AdminOps, then: Submit,
+) -> None:  # fmt: skip
+    """Go on with the text given, or open a form with a multi-line field to write it."""
+    if text:
+        await then(interaction, title or "", text)
+        return
+    if title:
+        admin.check_title(title)
+    await interaction.response.send_modal(TextForm(heading, title, interaction.user.id, then))
+
+
+def _preview(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
     @tree.command(name="preview", description=_INFO["preview"])
     @app_commands.describe(post="The post: its key or title")
-    @app_commands.autocomplete(post=posts)
-    @admins_only
+    @app_commands.autocomplete(post=suggest.posts)
+    @ADMINS_ONLY
     async def preview(interaction: discord.Interaction, post: str) -> None:
         found = admin.find_post(post)
         await interaction.response.defer(ephemeral=True, thinking=True)  # images take a while
         shown = admin.preview(found.key)
-        embeds, files = preview_message(shown.discord) if shown.discord else ([], [])
+        first = next((r for r in shown.requests.get("discord", []) if r.method == "POST"), None)
+        embeds, files = preview_message(first) if first else ([], [])
         await answer(interaction, shown.text, embeds=embeds, files=files)
 
+
+def _schedule(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
     @tree.command(name="schedule", description=_INFO["schedule"])
     @app_commands.describe(
         when="Like 2026-12-01 18:00, tomorrow 9:00, fri 18:00 or in 2h",
@@ -132,65 +158,65 @@ def install(tree: app_commands.CommandTree, admin: AdminService) -> None:
         text="The new announcement's text", image="A photo for the new announcement",
         channels="Only these channels, comma-separated",
     )  # fmt: skip
-    @app_commands.autocomplete(post=posts, channels=channels)
-    @admins_only
+    @app_commands.autocomplete(post=suggest.posts, channels=suggest.channels)
+    @ADMINS_ONLY
     async def schedule(
         interaction: discord.Interaction, when: str, post: str | None = None,
         title: str | None = None, text: str | None = None,
         image: discord.Attachment | None = None, channels: str | None = None,
     ) -> None:  # fmt: skip
-        moment = admin.when(when)
+        moment = parse_when(when, now=admin.clock(), default_hour=admin.publish_hour)
         if post and (title or text or image):
             raise AdminError("Give either a post or a new title and text, not both.")
         if post:
             await answer(interaction, await admin.schedule_post(post, moment))
             return
-        chosen = _split_channels(channels)
-        admin.check_channels(chosen)
+        chosen = admin.check_channels(_split_channels(channels))
 
         async def plan(answering: discord.Interaction, title: str, text: str) -> None:
             admin.check_text(title, text)
             photos = await download([image])
             await answer(answering, await admin.schedule_text(title, text, moment, photos, chosen))
 
-        if not text:
-            if title:
-                admin.check_title(title)
-            form = TextForm(
-                f"Announcement for {describe(moment)}"[:45], title, interaction.user.id, plan
-            )
-            await interaction.response.send_modal(form)
-            return
-        await plan(interaction, title or "", text)
+        heading = f"Announcement for {describe(moment)}"[:45]
+        await _with_text(interaction, heading, title, text, admin, plan)
 
+
+def _remind(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
     @tree.command(name="remind", description=_INFO["remind"])
     @app_commands.describe(post="The event post", offsets="How long before the start, like: 1d 2h")
-    @app_commands.autocomplete(post=posts)
-    @admins_only
+    @app_commands.autocomplete(post=suggest.posts)
+    @ADMINS_ONLY
     async def remind(interaction: discord.Interaction, post: str, offsets: str) -> None:
         await answer(interaction, await admin.remind(post, offsets.replace(",", " ").split()))
 
+
+def _simple(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
     @tree.command(name="queue", description=_INFO["queue"])
-    @admins_only
+    @ADMINS_ONLY
     async def queue(interaction: discord.Interaction) -> None:
         await answer(interaction, admin.queue())
 
-    @tree.command(name="cancel", description=_INFO["cancel"])
-    @app_commands.describe(job="The job, as /queue lists it")
-    @app_commands.autocomplete(job=jobs)
-    @admins_only
-    async def cancel(interaction: discord.Interaction, job: str) -> None:
-        await answer(interaction, await admin.cancel(job))
-
     @tree.command(name="status", description=_INFO["status"])
-    @admins_only
+    @ADMINS_ONLY
     async def status(interaction: discord.Interaction) -> None:
         await answer(interaction, admin.status())
 
+
+def _cancel(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+    @tree.command(name="cancel", description=_INFO["cancel"])
+    @app_commands.describe(job="The job, as /queue lists it")
+    @app_commands.autocomplete(job=suggest.jobs)
+    @ADMINS_ONLY
+    async def cancel(interaction: discord.Interaction, job: str) -> None:
+        await answer(interaction, await admin.cancel(job))
+
+
+def _resend(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
     @tree.command(name="resend", description=_INFO["resend"])
     @app_commands.describe(post="The post", channel="Only this channel (default: every channel)")
-    @app_commands.autocomplete(post=posts, channel=channels)
-    @admins_only
+    @app_commands.autocomplete(post=suggest.posts, channel=suggest.channels)
+    @ADMINS_ONLY
     async def resend(
         interaction: discord.Interaction, post: str, channel: str | None = None
     ) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 import discord
 
-from .lookup import AdminError
+from ..errors import AdminError
+from ..format.discord import fit_content
 
 log = logging.getLogger(__name__)
 FAILED = "Sorry, that did not work because of an error on my side. It has been logged."
@@ -29,7 +30,7 @@ async def answer(
     files: Sequence[discord.File] = (),
 ) -> None:
     """An ephemeral answer, or a follow-up when the interaction was already answered."""
-    text = text if len(text) <= 1990 else text[:1980].rstrip() + "\n…"
+    text = fit_content(text)
     extra: dict[str, Any] = {}  # only what the answer carries: nothing is sent as a placeholder
     if embeds:
         extra["embeds"] = list(embeds)

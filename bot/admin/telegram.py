@@ -11,32 +11,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from html import escape
+from typing import Any
 
-from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScopeChat,
-    BotCommandScopeDefault,
-    LinkPreviewOptions,
-    Message,
-    ReplyParameters,
-    Update,
-)
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from ..config import TelegramCfg
+from ..domain import Channel
+from ..errors import AdminError, DeliveryError
+from ..format.model import Request
+from ..format.profiles import PROFILES
+from ..format.telegram import fit_text, text_request
+from ..ingest.writer import MAX_PHOTO_BYTES, Photo
+from ..service.admin import AdminOps
 from .commands import COMMANDS, HELP_SUMMARY, NAMES, help_text
-from .files import MAX_PHOTO_BYTES, Photo
-from .lookup import AdminError
-from .service import AdminService
 from .telegram_commands import Answer, Incoming, handle, needs_photos, split_command
 
-if TYPE_CHECKING:
-    from ..app import App
+Send = Callable[[Channel, Request], Awaitable[object]]
+TELEGRAM_PROFILE = PROFILES["telegram"]
 
 log = logging.getLogger(__name__)
 ALBUM_WAIT = 1.0  # seconds to gather the other photos of an album sent with a command
@@ -45,16 +41,6 @@ REFUSAL = "Sorry, these commands are for the association's admins. Please ask an
 MEMBER_HELP = ("This bot publishes the announcements of the {name}. Its commands are for the"
                " association's admins.")  # fmt: skip
 FAILED = "Sorry, that did not work because of an error on my side. It has been logged."
-_LIMIT = 4000  # characters per answer; Telegram allows 4096 UTF-16 code units
-
-
-def _fit(text: str) -> str:
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > _LIMIT:
-            return text[:index].rstrip() + "\n…"
-    return text
 
 
 class ChatAdmins:
@@ -93,12 +79,19 @@ class ChatAdmins:
 
 
 class TelegramAdmin:
-    def __init__(self, app: App, admin: AdminService, bot: Bot) -> None:
-        self.app, self.admin, self.bot = app, admin, bot
-        cfg = app.settings.telegram
+    def __init__(
+        self,
+        ops: AdminOps,
+        bot: Bot,
+        cfg: TelegramCfg,
+        *,
+        chats: Iterable[str],
+        association: str,
+        send: Send,
+    ) -> None:
+        self.admin, self.bot, self.association, self.send = ops, bot, association, send
         self.admin_chat = str(cfg.admin_chat) if cfg.admin_chat else None
-        chats = [c.chat_id for c in app.channels.values() if c.platform == "telegram" and c.chat_id]
-        self.auth = ChatAdmins(bot, cfg.admins, chats if cfg.chat_admins_are_admins else [])
+        self.auth = ChatAdmins(bot, cfg.admins, list(chats) if cfg.chat_admins_are_admins else [])
         self.albums: dict[str, dict[int, Message]] = {}
         self.application: Any = Application.builder().bot(bot).job_queue(None).build()
         commands = filters.UpdateType.MESSAGE & (filters.COMMAND | filters.CaptionRegex(r"^/\w"))
@@ -163,7 +156,7 @@ class TelegramAdmin:
             return
         allowed = await self.auth.allows(user.id)
         if command in ("help", "start"):
-            name = self.app.settings.association.name
+            name = self.association
             text = help_text(name) if allowed else MEMBER_HELP.format(name=name)
             await self._answer(msg, user.id, [Answer(text)])
             return
@@ -215,31 +208,24 @@ class TelegramAdmin:
     # -- answers --------------------------------------------------------------------------------
     async def _answer(self, msg: Message, user_id: int, answers: list[Answer]) -> None:
         private = msg.chat.type == "private"
-        here = ReplyParameters(msg.message_id, allow_sending_without_reply=True)
         for answer in answers:
-            if await self._send(user_id, answer, here if private else None):
+            if await self._send(user_id, answer, msg.message_id if private else None):
                 continue
-            if not private and await self._send(msg.chat.id, answer, here):
+            if not private and await self._send(msg.chat.id, answer, msg.message_id):
                 continue
             log.warning("Telegram: could not answer user %s", user_id)
             return
 
-    async def _send(self, chat_id: int, answer: Answer, reply: ReplyParameters | None) -> bool:
-        for _ in range(3):
-            try:
-                await self.bot.send_message(
-                    chat_id=chat_id, text=answer.text if answer.html else _fit(answer.text),
-                    parse_mode=ParseMode.HTML if answer.html else None, reply_parameters=reply,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )  # fmt: skip
-                return True
-            except RetryAfter as exc:
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                await asyncio.sleep(min(30.0, seconds))
-            except Forbidden:
-                return False
-            except TelegramError as exc:
-                log.warning("Telegram: answer to %s failed: %s", chat_id, exc.message)
-                return False
-        return False
+    async def _send(self, chat_id: int, answer: Answer, reply_to: int | None) -> bool:
+        """One answer, through the sending path every message takes (paced, retried briefly)."""
+        chat = Channel("admin-reply", "telegram", chat_id=str(chat_id))
+        html = answer.text if answer.html else escape(fit_text(answer.text), quote=False)
+        request = text_request(chat, html, purpose="answer")
+        if reply_to is not None:
+            request = TELEGRAM_PROFILE.reply(request, chat, str(reply_to))
+        try:
+            await self.send(chat, request)
+        except DeliveryError as exc:
+            log.warning("Telegram: answer to %s failed: %s", chat_id, exc)
+            return False
+        return True

@@ -13,8 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..config import OFFSET_RE
-from .lookup import AdminError
-from .service import AdminService, Photo
+from ..errors import AdminError
+from ..format.describe import first_html
+from ..ingest.writer import Photo
+from ..service.admin import AdminOps
+from .when import split_when
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:[ \t]+|\n|$)(.*)$", re.S)
 
@@ -63,21 +66,21 @@ def needs_photos(command: str) -> bool:
     return command in ("announce", "schedule")
 
 
-async def _announce(admin: AdminService, msg: Incoming) -> str:
+async def _announce(admin: AdminOps, msg: Incoming) -> str:
     first, _, below = msg.args.partition("\n")
     channels, first = _channels_prefix(first)
     title, text = title_and_text(first, below, msg.reply_text)
     return await admin.announce(title, text, msg.photos, channels)
 
 
-async def _schedule(admin: AdminService, msg: Incoming) -> str:
+async def _schedule(admin: AdminOps, msg: Incoming) -> str:
     first, _, below = msg.args.partition("\n")
     channels, first = _channels_prefix(first)
     if not first:
         raise AdminError(
             "Say when: /schedule <post> <when>, or /schedule <when> with the title and text below."
         )
-    head, when = admin.split_when(first)
+    head, when = split_when(first, now=admin.clock(), default_hour=admin.publish_hour)
     if below.strip() or msg.reply_text or msg.photos:
         title, text = title_and_text(head, below, msg.reply_text)
         return await admin.schedule_text(title, text, when, msg.photos, channels)
@@ -88,7 +91,7 @@ async def _schedule(admin: AdminService, msg: Incoming) -> str:
     return await admin.schedule_post(head, when)
 
 
-async def _remind(admin: AdminService, msg: Incoming) -> str:
+async def _remind(admin: AdminOps, msg: Incoming) -> str:
     words = msg.args.split()
     count = 0
     while count < len(words) and OFFSET_RE.match(words[len(words) - 1 - count]):
@@ -98,14 +101,14 @@ async def _remind(admin: AdminService, msg: Incoming) -> str:
     return await admin.remind(" ".join(words[: len(words) - count]), words[len(words) - count :])
 
 
-async def _resend(admin: AdminService, msg: Incoming) -> str:
+async def _resend(admin: AdminOps, msg: Incoming) -> str:
     words = msg.args.split()
     if len(words) > 1 and words[-1].lstrip("#") in admin.channel_names:
         return await admin.resend(" ".join(words[:-1]), words[-1].lstrip("#"))
     return await admin.resend(msg.args)
 
 
-async def handle(admin: AdminService, msg: Incoming) -> list[Answer]:
+async def handle(admin: AdminOps, msg: Incoming) -> list[Answer]:
     """Carry out one command; AdminError escapes with the message for the admin."""
     match msg.command:
         case "announce":
@@ -115,8 +118,8 @@ async def handle(admin: AdminService, msg: Incoming) -> list[Answer]:
         case "preview":
             preview = admin.preview(msg.args)
             answers = [Answer(preview.text)]
-            if preview.telegram_html:
-                answers.append(Answer(preview.telegram_html, html=True))
+            if shown := first_html(preview.requests.get("telegram", [])):
+                answers.append(Answer(shown, html=True))
             return answers
         case "remind":
             return [Answer(await _remind(admin, msg))]

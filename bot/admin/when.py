@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from ..errors import AdminError
 from ..schedule.plan import localize
+from ..service.answers import describe
 
 __all__ = ["PastError", "WhenError", "describe", "parse_when", "split_when"]
 
@@ -35,17 +37,12 @@ _SPAN_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(h
 EXAMPLES = "2026-12-01 18:00, tomorrow 9:00, fri 18:00 or in 2h"
 
 
-class WhenError(ValueError):
+class WhenError(AdminError, ValueError):
     """The text is not a time, or not one in the future; the message says which."""
 
 
 class PastError(WhenError):
     """The text names a time that has already passed."""
-
-
-def describe(moment: datetime) -> str:
-    """``Fri 2026-12-04 18:00 JST``."""
-    return moment.strftime("%a %Y-%m-%d %H:%M %Z").strip()
 
 
 def _clock_time(text: str) -> time:

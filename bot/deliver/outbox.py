@@ -12,38 +12,17 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
 from ..config import DeliveryCfg
 from ..domain import Channel
 from ..errors import DeliveryError
-from ..format.model import Request
-from ..format.model_io import request_from_json
+from ..format.model import Step
 from ..store.repo import Delivery, Store
-from .publisher import Publisher
+from .sender import Sender
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Report = Callable[[str, str], Awaitable[None]]  # (kind, text)
-
-
-class Pacer(Protocol):
-    async def acquire(self, channel: Channel, request: Request) -> Any: ...
-
-    def settle(self, reservation: Any, *, refused: bool = False) -> None: ...
-
-    def penalize(self, channel: Channel, seconds: float) -> None: ...
-
-
-class NoPacing:
-    async def acquire(self, channel: Channel, request: Request) -> None:
-        return None
-
-    def settle(self, reservation: Any, *, refused: bool = False) -> None:
-        return None
-
-    def penalize(self, channel: Channel, seconds: float) -> None:
-        return None
 
 
 def role_of(kind: str) -> str:
@@ -59,22 +38,20 @@ class Outbox:
     def __init__(
         self,
         store: Store,
-        publishers: Mapping[str, Publisher],
+        sender: Sender,
         channels: Mapping[str, Channel],
         cfg: DeliveryCfg,
         *,
         clock: Clock,
-        pacer: Pacer | None = None,
         report: Report | None = None,
         rng: random.Random | None = None,
         owner: str | None = None,
     ) -> None:
         self.store = store
-        self.publishers = publishers
+        self.sender = sender
         self.channels = channels
         self.cfg = cfg
         self.clock = clock
-        self.pacer = pacer or NoPacing()
         self.report = report
         self.rng = rng or random.Random()
         self.owner = owner  # this process, as claims name it (None: the only process)
@@ -86,10 +63,6 @@ class Outbox:
         self._sending: set[str] = set()  # channels with a request on the wire
 
     # -- control ------------------------------------------------------------------------------
-    def publisher_for(self, channel: Channel) -> Publisher:
-        platform = "telegram" if channel.platform == "telegram" else "discord"
-        return self.publishers[platform]
-
     def wake(self, channel: str | None = None) -> None:
         """Tell one channel's worker (or all) that there may be work."""
         flags = (
@@ -185,8 +158,6 @@ class Outbox:
 
     async def _process(self, delivery: Delivery) -> None:
         channel = self.channels[delivery.channel]
-        publisher = self.publisher_for(channel)
-        sent_ids: dict[int, list[str]] = {}
         if delivery.not_after is not None and self.clock() >= delivery.not_after:
             self.store.finish(delivery.id, "cancelled", self.clock(), "the event has started")
             log.info("dropped %s of %s: the event has started", delivery.kind, delivery.post_key)
@@ -194,54 +165,25 @@ class Outbox:
         for index in range(delivery.progress, len(delivery.requests)):
             if self._stopping:  # parked as "sending"; stop() hands it back to the queue
                 return
-            data = delivery.requests[index]
-            request = self._resolve(request_from_json(data), sent_ids, delivery)
-            booked = await self.pacer.acquire(channel, request)
-            self._sending.add(delivery.channel)
+            step = Step.from_json(delivery.requests[index])
             try:
-                ids = await publisher.send(channel, request)
+                ids = await self.sender.send(channel, step.request, on_wire=self._sending)
             except DeliveryError as exc:
-                self._sending.discard(delivery.channel)
-                self.pacer.settle(booked, refused=exc.retry_after is not None)
-                if exc.retry_after:
-                    self.pacer.penalize(channel, exc.retry_after)
                 if exc.retryable:
                     await self._retry(delivery, str(exc), exc.retry_after)
                 else:
                     await self._fail(delivery, str(exc))
                 return
-            finally:
-                self._sending.discard(delivery.channel)
-            self.pacer.settle(booked)
-            slot = int(data.get("slot", index))
-            kept = data.get("keep_ids")
-            recorded = list(kept) if kept is not None else ids
-            if request.purpose == "delete":
+            slot = index if step.slot is None else step.slot
+            recorded = list(step.keep_ids) if step.keep_ids is not None else ids
+            if step.request.purpose == "delete":
                 self.store.mark_gone(delivery.post_key or "", delivery.channel, [slot])
             else:
-                now = self.clock()
                 self.store.record_step(
-                    delivery, index, slot, request.method, recorded, role_of(delivery.kind), now
-                )
-            sent_ids[index] = recorded
+                    delivery, index, slot, step.request.method, recorded, role_of(delivery.kind),
+                    self.clock(),
+                )  # fmt: skip
         self.store.finish(delivery.id, "sent", self.clock())
-
-    def _resolve(self, request: Request, sent: dict[int, list[str]], d: Delivery) -> Request:
-        if request.reply_to_step is None or request.reply_to_step not in sent:
-            return request
-        target = sent[request.reply_to_step][0]
-        params: dict[str, Any] = dict(request.params)
-        if request.platform == "telegram":
-            params["reply_parameters"] = {"message_id": int(target)}
-        return Request(
-            request.platform,
-            request.method,
-            params,
-            request.path,
-            request.uploads,
-            request.purpose,
-            None,
-        )
 
     async def _retry(self, delivery: Delivery, error: str, retry_after: float | None) -> None:
         now = self.clock()

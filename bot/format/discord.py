@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from ..domain import Channel, Media, Post
 from .layout import FormatOptions, body_blocks, pack, post_url, tag_block
-from .limits import DISCORD, char_len
+from .limits import DISCORD, char_len, cut_point
 from .markdown import heading
-from .model import Block, Rendering, Request, Span, Upload
+from .model import Block, Rendering, Request, Span, Step, Upload
 
 _ESCAPE = re.compile(r"([\\*_~`|\[\]<])")
 _LINE_START = re.compile(r"(?m)^(\s*)([#>\-+]|\d+\.)")
@@ -107,30 +108,6 @@ def nonce(identity: str, step: int) -> str:
     return hashlib.sha256(f"{identity}#{step}".encode()).hexdigest()[:25]
 
 
-def creates_message(data: Mapping[str, Any]) -> bool:
-    """True for a request (as JSON) that creates a message in a Discord bot channel."""
-    return (
-        data.get("platform") == "discord"
-        and data.get("method") == "POST"
-        and str(data.get("path", "")).startswith("/channels/")
-    )
-
-
-def stamp_nonces(steps: Sequence[Mapping[str, Any]], identity: str) -> list[dict[str, Any]]:
-    """Give every bot-channel message of a delivery its own nonce, with `enforce_nonce`.
-
-    Webhooks take no nonce; edits and deletions need none.
-    """
-    out: list[dict[str, Any]] = []
-    for index, step in enumerate(steps):
-        data = dict(step)
-        if creates_message(data):
-            params = {k: v for k, v in data["params"].items() if k not in _NONCE_KEYS}
-            data["params"] = {**params, "nonce": nonce(identity, index), "enforce_nonce": True}
-        out.append(data)
-    return out
-
-
 def _route(channel: Channel) -> str:
     if channel.platform == "discord-webhook":
         return "/webhooks/{webhook_id}/{webhook_token}?wait=true"
@@ -208,7 +185,95 @@ def render_discord(
     return Rendering(tuple(requests), tuple(notes))
 
 
-def content_request(channel: Channel, text: str) -> Request:
-    """A plain text message (admin reports), cut to Discord's content limit."""
-    payload = {"content": text[: DISCORD.content], "allowed_mentions": ALLOWED_MENTIONS}
-    return Request("discord", "POST", payload, path=_route(channel))
+def fit_content(text: str, limit: int = DISCORD.content) -> str:
+    """`text` cut at a line or sentence bound to fit a message's content, marked with …."""
+    if len(text) <= limit:
+        return text
+    return text[: cut_point(text, limit - 2, char_len)].rstrip() + "\n…"
+
+
+def content_request(channel: Channel, text: str, *, purpose: str = "text") -> Request:
+    """A plain text message (a report), cut to Discord's content limit."""
+    payload = {"content": fit_content(text), "allowed_mentions": ALLOWED_MENTIONS}
+    return Request("discord", "POST", payload, path=_route(channel), purpose=purpose)
+
+
+# -- the profile: what every Discord request of the bot has in common --------------------------
+class Sent(Protocol):
+    """A message already sent (as the store records it)."""
+
+    @property
+    def ids(self) -> list[str]: ...
+
+
+class DiscordProfile:
+    """Limits, routes, replies, nonces and edits of a bot channel, or of a webhook."""
+
+    platform: Literal["discord"] = "discord"
+    limits = DISCORD
+
+    def __init__(self, *, webhook: bool) -> None:
+        self.webhook = webhook
+
+    def render(
+        self, post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
+    ) -> Rendering:
+        return render_discord(post, media, opts, channel)
+
+    def text(self, channel: Channel, text: str, *, purpose: str = "text") -> Request:
+        return content_request(channel, text, purpose=purpose)
+
+    def reply(self, request: Request, channel: Channel, message_id: str) -> Request:
+        """`request`, answering the message `message_id`; a webhook cannot, and sends it plain."""
+        if self.webhook:
+            return request
+        reference = {
+            "message_id": message_id,
+            "channel_id": channel.channel_id,
+            "fail_if_not_exists": False,
+        }
+        return request.with_params(message_reference=reference)
+
+    def calendar(self, channel: Channel, media: Media) -> Request:
+        """The follow-up that carries an event's .ics file."""
+        assert media.path is not None
+        payload = {
+            "attachments": [{"id": 0, "filename": media.filename}],
+            "allowed_mentions": ALLOWED_MENTIONS,
+        }
+        upload = Upload("files[0]", media.filename, media.path)
+        return Request(
+            "discord", "POST", payload, path=_route(channel), uploads=(upload,), purpose="calendar"
+        )
+
+    def _message_path(self, channel: Channel, message_id: str) -> str:
+        if self.webhook:
+            return f"/webhooks/{{webhook_id}}/{{webhook_token}}/messages/{message_id}"
+        return f"/channels/{channel.channel_id}/messages/{message_id}"
+
+    def edit(self, channel: Channel, new: Request, old: Sent) -> Request:
+        """Discord messages are patched whole."""
+        payload = {k: v for k, v in new.params.items() if k not in _NONCE_KEYS}
+        path = self._message_path(channel, old.ids[0])
+        return Request("discord", "PATCH", payload, path=path, uploads=new.uploads, purpose="edit")
+
+    def delete(self, channel: Channel, old: Sent) -> list[Request]:
+        path = self._message_path(channel, old.ids[0])
+        return [Request("discord", "DELETE", {}, path=path, purpose="delete")]
+
+    def stamp(self, steps: Sequence[Step], identity: str) -> list[Step]:
+        """Give every message a delivery creates its own nonce, with `enforce_nonce`.
+
+        Webhooks take no nonce; edits and deletions need none.
+        """
+        if self.webhook:
+            return list(steps)
+        out: list[Step] = []
+        for index, step in enumerate(steps):
+            request = step.request
+            if request.method == "POST":
+                params = {k: v for k, v in request.params.items() if k not in _NONCE_KEYS}
+                params.update(nonce=nonce(identity, index), enforce_nonce=True)
+                step = replace(step, request=replace(request, params=params))
+            out.append(step)
+        return out

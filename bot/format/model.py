@@ -7,6 +7,7 @@ them, publishers send them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -61,10 +62,10 @@ class Request:
     params: dict[str, Any]
     path: str = ""
     uploads: tuple[Upload, ...] = ()
-    purpose: str = "post"  # what the request carries: post, continuation, gallery, files
-    reply_to_step: int | None = None  # reply to the message sent by this earlier step
+    purpose: str = "post"  # what it carries: post, continuation, album, text, calendar, edit, ...
 
     def to_json(self) -> dict[str, Any]:
+        """The one serialised form: previews print it, outbox rows keep it."""
         out: dict[str, Any] = {"platform": self.platform, "method": self.method}
         if self.path:
             out["path"] = self.path
@@ -73,7 +74,54 @@ class Request:
             out["files"] = [
                 {"field": u.field, "filename": u.filename, "path": u.path} for u in self.uploads
             ]
+        out["purpose"] = self.purpose
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Request:
+        files = data.get("files", [])
+        return cls(
+            platform=data["platform"],
+            method=data["method"],
+            params=dict(data.get("params", {})),
+            path=data.get("path", ""),
+            uploads=tuple(Upload(f["field"], f["filename"], f["path"]) for f in files),
+            purpose=data.get("purpose", "post"),
+        )
+
+    def with_params(self, **changes: Any) -> Request:
+        return replace(self, params={**self.params, **changes})
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One request of an outbox delivery, and which sent message it stands for.
+
+    `slot` is the position of the message in the post's rendering (an edit of slot 2 is step
+    0 of its delivery); `keep_ids` are the ids an edit leaves in place.
+    """
+
+    request: Request
+    slot: int | None = None
+    keep_ids: tuple[str, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.request.to_json()
+        if self.slot is not None:
+            out["slot"] = self.slot
+        if self.keep_ids is not None:
+            out["keep_ids"] = list(self.keep_ids)
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Step:
+        kept = data.get("keep_ids")
+        slot = data.get("slot")
+        return cls(
+            Request.from_json(data),
+            None if slot is None else int(slot),
+            None if kept is None else tuple(str(k) for k in kept),
+        )
 
 
 @dataclass(frozen=True, slots=True)

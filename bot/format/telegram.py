@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from html import escape
+from typing import Any, Literal, Protocol
 
 from ..domain import Channel, Media, Post
 from .layout import FormatOptions, pack, telegram_blocks
-from .limits import TELEGRAM, utf16_len
-from .model import Block, Rendering, Request, Span, Upload
+from .limits import TELEGRAM, cut_point, utf16_len
+from .model import Block, Rendering, Request, Span, Step, Upload
 
 HTML = "HTML"
 
@@ -94,6 +95,13 @@ def text_request(channel: Channel, html: str, *, purpose: str = "post") -> Reque
     return Request("telegram", "sendMessage", params, purpose=purpose)
 
 
+def fit_text(text: str, limit: int = TELEGRAM.text) -> str:
+    """`text` cut at a line or sentence bound so it fits `limit` UTF-16 units, marked with …."""
+    if utf16_len(text) <= limit:
+        return text
+    return text[: cut_point(text, limit - 2, utf16_len)].rstrip() + "\n…"
+
+
 def render_telegram(
     post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
 ) -> Rendering:
@@ -140,3 +148,88 @@ def _album(channel: Channel, photos: Sequence[Media], caption: str | None, step:
         items.append(item)
     params = {**_target(channel), "media": items}
     return Request("telegram", "sendMediaGroup", params, uploads=tuple(uploads), purpose="album")
+
+
+# -- the profile: what every Telegram request of the bot has in common -------------------------
+_TEXT = {"sendMessage"}
+_MEDIA = {"sendMediaGroup", "sendPhoto", "sendDocument"}
+
+
+class Sent(Protocol):
+    """A message already sent (as the store records it)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def ids(self) -> list[str]: ...
+
+
+def _caption(request: Request) -> str | None:
+    params = request.params
+    if request.method == "sendMediaGroup":
+        caption = params["media"][0].get("caption")
+        return str(caption) if caption is not None else None
+    caption = params.get("caption")
+    return str(caption) if caption is not None else None
+
+
+def _message(channel: Channel, message_id: str) -> dict[str, Any]:
+    return {"chat_id": channel.chat_id, "message_id": int(message_id)}
+
+
+class TelegramProfile:
+    """Limits, target, reply parameters, edits and plain texts of Telegram chats."""
+
+    platform: Literal["telegram"] = "telegram"
+    limits = TELEGRAM
+
+    def render(
+        self, post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
+    ) -> Rendering:
+        return render_telegram(post, media, opts, channel)
+
+    def text(self, channel: Channel, text: str, *, purpose: str = "text") -> Request:
+        """Plain text (a report), escaped and cut to fit one message."""
+        return text_request(channel, escape(fit_text(text, TELEGRAM.text - 96), quote=False),
+                            purpose=purpose)  # fmt: skip
+
+    def reply(self, request: Request, channel: Channel, message_id: str) -> Request:
+        """`request`, answering the message `message_id` (still sent if that one is gone)."""
+        reply = {"message_id": int(message_id), "allow_sending_without_reply": True}
+        return request.with_params(reply_parameters=reply)
+
+    def calendar(self, channel: Channel, media: Media) -> Request:
+        """The follow-up that carries an event's .ics file."""
+        assert media.path is not None
+        params: dict[str, Any] = {**_target(channel), "document": "attach://calendar"}
+        upload = Upload("calendar", media.filename, media.path)
+        return Request("telegram", "sendDocument", params, uploads=(upload,), purpose="calendar")
+
+    def edit(self, channel: Channel, new: Request, old: Sent) -> Request | None:
+        """The edit that turns `old` into `new`, or None when only a re-send would do.
+
+        Telegram cannot swap an album's photos: only its caption changes.
+        """
+        if new.method in _TEXT and old.method in _TEXT:
+            params = {
+                **_message(channel, old.ids[0]),
+                "text": new.params["text"],
+                "parse_mode": new.params.get("parse_mode"),
+            }
+            return Request("telegram", "editMessageText", params, purpose="edit")
+        if new.method in _MEDIA and old.method in _MEDIA:
+            params = {**_message(channel, old.ids[0]), "caption": _caption(new) or ""}
+            if _caption(new):
+                params["parse_mode"] = HTML
+            return Request("telegram", "editMessageCaption", params, purpose="edit")
+        return None
+
+    def delete(self, channel: Channel, old: Sent) -> list[Request]:
+        return [
+            Request("telegram", "deleteMessage", _message(channel, mid), purpose="delete")
+            for mid in old.ids
+        ]
+
+    def stamp(self, steps: Sequence[Step], identity: str) -> list[Step]:
+        return list(steps)  # Telegram has no idempotency key

@@ -59,6 +59,15 @@ def read_post_bytes(path: Path, source: str, max_bytes: int) -> tuple[bytes, dat
     return raw, datetime.fromtimestamp(stat.st_mtime, tz=UTC)
 
 
+def load_path(path: Path, content_dir: Path, ctx: ParseContext, max_bytes: int) -> Post:
+    """A post file named on the command line: inside the content folder or anywhere else."""
+    path = path.resolve()
+    if not path.is_file():
+        raise ContentError(str(path), "no such file")
+    base = content_dir if path.is_relative_to(content_dir) else path.parent
+    return load_file(path, base, ctx, max_bytes)
+
+
 def load_file(path: Path, content_dir: Path, ctx: ParseContext, max_bytes: int) -> Post:
     source = source_name(path, content_dir)
     raw, mtime = read_post_bytes(path, source, max_bytes)
@@ -119,3 +128,27 @@ def load_all(
     result.errors[:0] = errors
     result.unchanged = unchanged
     return result
+
+
+@dataclass(frozen=True)
+class Content:
+    """Where posts live and how they are read: what every reader of post files needs."""
+
+    dir: Path
+    ctx: ParseContext
+    max_bytes: int = 2_000_000
+
+    def load(self, path: Path) -> Post:
+        return load_file(path, self.dir, self.ctx, self.max_bytes)
+
+    def load_path(self, path: Path) -> Post:
+        return load_path(path, self.dir, self.ctx, self.max_bytes)
+
+    def load_all(self, known: Mapping[str, tuple[str, str]] | None = None) -> LoadResult:
+        return load_all(self.dir, self.ctx, self.max_bytes, known)
+
+    def is_post(self, path: Path) -> bool:
+        return is_post_file(path, self.dir)
+
+    def source(self, path: Path) -> str:
+        return source_name(path, self.dir)

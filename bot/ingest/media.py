@@ -15,13 +15,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from bot.domain import Media
+from ..domain import Media
+from ..format.limits import DISCORD, TELEGRAM
 
-TELEGRAM_PHOTO_MAX_BYTES = 10_000_000
-TELEGRAM_PHOTO_MAX_DIMENSIONS = 10_000  # width + height
-TELEGRAM_PHOTO_MAX_RATIO = 20  # longest side / shortest side
-DISCORD_MAX_BYTES = 10 * 1024 * 1024
-UPLOAD_MAX_BYTES = min(TELEGRAM_PHOTO_MAX_BYTES, DISCORD_MAX_BYTES)
+TELEGRAM_PHOTO_MAX_DIMENSIONS = TELEGRAM.photo_dim_sum  # width + height
+TELEGRAM_PHOTO_MAX_RATIO = TELEGRAM.photo_ratio  # longest side / shortest side
+DISCORD_MAX_BYTES = DISCORD.file_bytes
+UPLOAD_MAX_BYTES = min(TELEGRAM.photo_bytes, DISCORD.file_bytes)  # a photo both accept
 DOWNSCALE_SIDES = (4096, 3072, 2048, 1024)  # longest side of a downscaled copy, tried in turn
 JPEG_QUALITIES = (85, 75, 60, 45)
 FORMATS: dict[str, tuple[str, ...]] = {  # accepted formats and their extensions, preferred first

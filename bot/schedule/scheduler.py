@@ -12,8 +12,10 @@ or removed events are corrected before anything fires), then ``resume()``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -246,3 +248,27 @@ class Scheduler:
             log.warning("reminder %s dropped: its event started at %s", spec.id, spec.not_after)
             return
         await self._on_due(spec)
+
+
+def stored_jobs(db_url: str, tz: ZoneInfo) -> list[JobSpec]:
+    """The jobs in the job store, read without running them (for `queue` outside the service).
+
+    APScheduler opens its store on a loop; a fresh one runs in a worker thread, since the
+    caller may already be inside a loop.
+    """
+    found: list[JobSpec] = []
+
+    async def read() -> None:
+        async def nothing(_: JobSpec) -> None:
+            return None
+
+        scheduler = Scheduler(db_url, tz=tz, on_due=nothing)
+        scheduler.start(paused=True)
+        try:
+            found.extend(scheduler.jobs())
+        finally:
+            scheduler.shutdown()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, read()).result()
+    return found

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from ..health import Health
+from ..service.health import Health
 from .hooks import (
     DELIVERY_HEADERS,
     EVENT_HEADERS,

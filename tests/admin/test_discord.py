@@ -8,7 +8,7 @@ import pytest
 
 from bot.admin.commands import NAMES
 from bot.admin.discord import REFUSAL
-from bot.admin.files import read_frontmatter
+from bot.ingest.writer import read_frontmatter
 from tests.admin.support import (
     KEY,
     ROLE,

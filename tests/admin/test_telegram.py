@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.admin.commands import NAMES
-from bot.admin.files import read_frontmatter
 from bot.admin.telegram import REFUSAL
-from bot.tools import preview_document
+from bot.ingest.writer import read_frontmatter
 from tests.admin.support import (
     ADMIN,
     ADMIN_CHAT,
@@ -29,6 +28,7 @@ from tests.admin.support import (
 from tests.conftest import DC_CHANNEL, TG_CHAT
 from tests.fakes.discord_gateway import GatewayDiscord
 from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import preview_document
 
 
 async def test_members_see_help_only_and_admins_every_command(

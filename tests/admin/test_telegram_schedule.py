@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from bot.admin.files import read_frontmatter
 from bot.app import App
+from bot.ingest.writer import read_frontmatter
 from tests.admin.support import (
     ADMIN,
     ARTICLE,
@@ -73,7 +73,7 @@ async def test_remind_adds_reminders_to_an_event(
         f"title: Film night\ndate: '{today.isoformat()}'\nevent:\n  start: '{start.isoformat()}'\n"
     )
     path.write_text(f"---\n{header}  location: Community hall\n---\n\nPopcorn included.\n", "utf-8")
-    await eventually(lambda: "film-night" in app.service.posts)
+    await eventually(lambda: "film-night" in app.lifecycle.posts)
 
     [answer] = await tg_command(tg, "/remind film night 3h 30m")
     assert answer.text.startswith("Reminders of «Film night»:") and "3h: " in answer.text

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from bot.domain import Channel, Media, Post
-from bot.format.discord import render_discord, stamp_nonces
+from bot.format.discord import render_discord
 from bot.format.layout import FormatOptions
-from bot.format.model import Rendering, Request
+from bot.format.model import Rendering, Request, Step
+from bot.format.profiles import profile_for
 from bot.format.telegram import render_telegram
 from bot.ingest.parse import ParseContext, parse_post
 
@@ -168,7 +169,9 @@ def test_article_on_discord(article: Post) -> None:
 
 
 def stamped(requests: Sequence[Request], identity: str) -> list[dict[str, Any]]:
-    return stamp_nonces([r.to_json() for r in requests], identity)
+    channel = DC if requests and "/channels/" in requests[0].path else HOOK
+    steps = profile_for(channel).stamp([Step(r) for r in requests], identity)
+    return [s.to_json() for s in steps]
 
 
 def test_discord_nonce_differs_per_step_and_delivery(article: Post) -> None:

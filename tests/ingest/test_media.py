@@ -12,13 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.ingest.media import (
-    DISCORD_MAX_BYTES,
-    TELEGRAM_PHOTO_MAX_BYTES,
-    TELEGRAM_PHOTO_MAX_DIMENSIONS,
-    MediaReport,
-    prepare_media,
-)
+from bot.format.limits import DISCORD, TELEGRAM
+from bot.ingest.media import MediaReport, prepare_media
+
+DISCORD_MAX_BYTES = DISCORD.file_bytes
+TELEGRAM_PHOTO_MAX_BYTES = TELEGRAM.photo_bytes
+TELEGRAM_PHOTO_MAX_DIMENSIONS = TELEGRAM.photo_dim_sum
 
 SITE = "https://assoc.example.org"
 SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from bot.picture import Chromium, find_browser
+from bot.deliver.picture import Chromium, find_browser
 
 NO_BROWSER = "no Chromium to draw with: `make system-deps` installs it (or set BOT_CHROMIUM)"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw
 
-from bot.picture.page import PANE_GAP, PANE_WIDTH
+from bot.deliver.picture.page import PANE_GAP, PANE_WIDTH
 
 SCALE = 2  # render_png's device scale factor
 NOTE = (59, 50, 16)  # the strip of notes above the panes

@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
-from bot.picture import Chromium
+from bot.deliver.picture import Chromium
 
 from .support import SCALE, open_png
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
-from bot.picture import find_browser
-from bot.picture.page import page_width
+from bot.deliver.picture import find_browser
+from bot.deliver.picture.page import page_width
 from tests.conftest import ROOT
 
 from .conftest import NO_BROWSER

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.picture import Chromium, render_png
+from bot.deliver.picture import Chromium, render_png
 
 from .support import bubbles, differing_fraction, open_png, pane
 

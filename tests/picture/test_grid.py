@@ -6,7 +6,7 @@ from itertools import combinations
 
 import pytest
 
-from bot.picture.grid import Grid, discord_mosaic, telegram_album
+from bot.deliver.picture.grid import Grid, discord_mosaic, telegram_album
 
 LANDSCAPE, PORTRAIT, SQUARE = (1200, 800), (800, 1200), (1000, 1000)
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.picture.dcmarkdown import Clock, markdown, relative
-from bot.picture.tghtml import telegram_html
+from bot.deliver.picture.dcmarkdown import Clock, markdown, relative
+from bot.deliver.picture.tghtml import telegram_html
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=TOKYO)

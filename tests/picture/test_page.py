@@ -10,10 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.picture import page_html
-from bot.picture.media import load_media, upload_paths
-from bot.tools import preview_document
-from tests.helpers import write_post
+from bot.deliver.picture import page_html
+from bot.deliver.picture.media import load_media, upload_paths
+from tests.helpers import preview_document, write_post
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DUE = "2026-12-05T18:00:00+09:00"

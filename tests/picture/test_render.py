@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.picture import Chromium, render_png
-from bot.picture.grid import discord_mosaic, telegram_album
-from bot.picture.page import page_width
-from bot.picture.tgview import MEDIA_WIDTH
-from bot.tools import preview_document
-from tests.helpers import write_post
+from bot.deliver.picture import Chromium, render_png
+from bot.deliver.picture.grid import discord_mosaic, telegram_album
+from bot.deliver.picture.page import page_width
+from bot.deliver.picture.tgview import MEDIA_WIDTH
+from tests.helpers import preview_document, write_post
 
 from .support import (
     DC_THEME,

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.health import Health
+from bot.service.health import Health
 from bot.web.hooks import PushEvent
 from bot.web.metrics import Metrics
 from bot.web.server import WebServer

@@ -7,7 +7,7 @@ import pytest
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.health import Health
+from bot.service.health import Health
 from bot.web.metrics import Metrics
 from bot.web.server import WebServer
 

@@ -13,7 +13,8 @@ from dulwich.object_store import commit_tree_changes
 from dulwich.objects import ObjectID
 from dulwich.repo import Repo
 
-from . import checkout as co
+import bot.ingest.git.checkout as co
+
 from .changes import lookup
 from .commits import Conflict, describe, file_edits, local_commits, make_commit, replay, short
 from .credentials import GitError

@@ -14,7 +14,8 @@ from pathlib import Path
 from dulwich.objects import Commit, ObjectID
 from dulwich.repo import Repo
 
-from . import checkout as co
+import bot.ingest.git.checkout as co
+
 from .changes import FileChange, file_changes, missing_dirs
 from .checkout import DamagedCheckout
 from .commits import Conflict, describe, identity, is_ancestor, local_commits, replay, short

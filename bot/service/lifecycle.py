@@ -1,4 +1,4 @@
-"""Use-cases shared by the watcher, the scheduler, the CLI and the admin commands."""
+"""The life of posts: reconciled at start-up, followed through file events, applied one by one."""
 
 from __future__ import annotations
 
@@ -10,20 +10,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from .announce import Announcer
-from .config import Settings
-from .deliver.outbox import Outbox
-from .domain import Post
-from .errors import ContentError
-from .format.layout import FormatOptions
+from ..domain import Post
+from ..errors import ContentError
+from ..ingest.index import PostIndex
+from ..ingest.loader import Content, LoadResult, check_duplicates
+from ..schedule.plan import JobSpec
+from ..store.repo import PostState, Store
+from .announce import Announcer, Report
 from .guild_events import GuildEvents
-from .ingest.index import PostIndex
-from .ingest.loader import LoadResult, check_duplicates, is_post_file, load_file, source_name
-from .ingest.parse import ParseContext
-from .render import Renderer
-from .report import Reporter
-from .schedule.plan import JobSpec
-from .store.repo import PostState, Store
 
 log = logging.getLogger(__name__)
 
@@ -60,32 +54,40 @@ class Summary:
     errors: list[str] = field(default_factory=list)
 
 
-class Service:
+class Lifecycle:
+    """A post's life: found, scheduled, published, edited, moved, removed — and the jobs due."""
+
     def __init__(
         self,
-        settings: Settings,
         store: Store,
-        outbox: Outbox,
-        reporter: Reporter,
+        announcer: Announcer,
+        content: Content,
         *,
+        offsets: Sequence[str],
+        report: Report,
         clock: Callable[[], datetime],
         planner: Planner | None = None,
+        guild_events: GuildEvents | None = None,
+        announce_existing: bool = False,
+        retract_removed: bool = False,
+        wake: Callable[[], None] = lambda: None,
     ) -> None:
-        self.settings = settings
         self.store = store
-        self.outbox = outbox
-        self.reporter = reporter
+        self.announcer = announcer
+        self.content = content
+        self.offsets = list(offsets)
+        self.report = report
         self.clock = clock
         self.planner: Planner = planner or NoPlanner()
-        self.renderer = Renderer(settings)
-        self.announcer = Announcer(
-            settings, store, outbox.wake, reporter, self.renderer, clock=clock
-        )
-        self.channels = settings.channel_list()
-        self.content_dir = Path(settings.content.dir).resolve()
-        self.ctx = ParseContext(settings.association.tz, settings.content.publish_hour)
-        self.posts = PostIndex(self._load, lambda path: source_name(path, self.content_dir))
-        self.guild_events: GuildEvents | None = None
+        self.guild_events = guild_events
+        self.announce_existing = announce_existing
+        self.retract_removed = retract_removed
+        self.wake = wake
+        self.posts = PostIndex(content.load, content.source)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.content.dir
 
     # -- ingest -------------------------------------------------------------------------------
     async def reconcile(
@@ -94,11 +96,7 @@ class Service:
         """Start-up: compare the content folder with the state and act on the differences."""
         summary = Summary()
         first = self.store.get_meta("indexed_at") is None
-        announce = (
-            self.settings.content.announce_existing
-            if announce_existing is None
-            else announce_existing
-        )
+        announce = self.announce_existing if announce_existing is None else announce_existing
         for error in loaded.errors:
             await self._report_content(error, summary)
         broken = {e.source for e in loaded.errors}
@@ -130,19 +128,18 @@ class Service:
                 await self.remove(key, summary)
         if first:
             self.store.set_meta("indexed_at", self.clock().isoformat())
-        self.outbox.wake()
+        self.wake()
         return summary
 
     async def files_changed(self, changed: Iterable[Path], removed: Iterable[Path]) -> Summary:
         """A debounced batch of file-system events."""
         summary = Summary()
         parsed: list[Post] = []
-        max_bytes = self.settings.content.max_file_bytes
         for path in sorted(set(changed)):
-            if not path.is_file() or not is_post_file(path, self.content_dir):
+            if not path.is_file() or not self.content.is_post(path):
                 continue
             try:
-                parsed.append(load_file(path, self.content_dir, self.ctx, max_bytes))
+                parsed.append(self.content.load(path))
             except ContentError as exc:
                 await self._report_content(exc, summary)
         changed_sources = {p.source for p in parsed}
@@ -151,7 +148,7 @@ class Service:
         fresh = checked.posts
         for error in checked.errors:
             await self._report_content(error, summary)
-        gone = {source_name(p, self.content_dir) for p in removed if not p.exists()}
+        gone = {self.content.source(p) for p in removed if not p.exists()}
         await self._detect_renames(fresh, set(), summary, gone=gone)
         for post in fresh:
             await self.apply(post, summary, archive=False)
@@ -263,9 +260,7 @@ class Service:
         sent: set[str] = set()
         if post.event is not None:
             sent = self.store.reminders_sent(post.key, post.event.start)
-        self.planner.sync_post(
-            post, published=published, offsets=self.settings.reminders.offsets, sent=sent
-        )
+        self.planner.sync_post(post, published=published, offsets=self.offsets, sent=sent)
 
     async def remove(self, key: str, summary: Summary) -> None:
         now = self.clock()
@@ -276,7 +271,7 @@ class Service:
         summary.removed.append(key)
         if self.guild_events is not None:
             await self.guild_events.remove(key)
-        if self.settings.content.retract_removed:
+        if self.retract_removed:
             self.announcer.retract(key)
 
     # -- scheduled work -----------------------------------------------------------------------
@@ -291,19 +286,12 @@ class Service:
         else:
             log.info("job %s has nothing left to do", job.id)
 
-    @property
-    def options(self) -> FormatOptions:
-        return self.renderer.options
-
     async def remind(self, key: str, offset: str) -> list[int]:
         post = self.posts.get(key)
         if post is None or post.event is None or self.clock() >= post.event.start:
             log.info("reminder %s of %s skipped: no upcoming event", offset, key)
             return []
         return await self.announcer.remind(post, offset)
-
-    def _load(self, path: Path) -> Post:
-        return load_file(path, self.content_dir, self.ctx, self.settings.content.max_file_bytes)
 
     def known_files(self) -> dict[str, tuple[str, str]]:
         """Source → (key, digest) of every post on record, to skip re-parsing unchanged files."""
@@ -315,6 +303,4 @@ class Service:
 
     async def _report_content(self, error: ContentError, summary: Summary) -> None:
         summary.errors.append(str(error))
-        await self.reporter.report(
-            f"content:{error.source}", f"Skipped {error.source}: {error.reason}"
-        )
+        await self.report(f"content:{error.source}", f"Skipped {error.source}: {error.reason}")

@@ -9,38 +9,56 @@ and the website agrees.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..domain import Post
-from ..render import channels_for
+from ..domain import Channel, Post, channels_for
+from ..errors import AdminError
+from ..ingest.writer import MAX_PHOTOS, Photo, PhotoError
+from ..ingest.writer import write_new_post as _write_new_post
 from ..schedule.plan import publish_id
-from ..service import Summary
-from .editing import PostEditor
-from .files import MAX_PHOTOS, Photo, PhotoError
-from .files import write_new_post as _write_new_post
-from .lookup import AdminError, PostFinder
-from .views import Preview, build_preview, queue_text, status_text
-from .when import WhenError, describe, parse_when, split_when
-
-if TYPE_CHECKING:
-    from ..app import App
+from ..store.repo import Store
+from .answers import Preview, describe, preview_answer, queue_text, status_text
+from .editing import Jobs, PostEditor
+from .lifecycle import Lifecycle, Summary
+from .lookup import PostFinder
+from .queries import Queries
 
 MAX_TITLE = 256
 MAX_TEXT = 20_000
 
-__all__ = ["AdminError", "AdminService", "Photo", "Preview"]
+__all__ = ["AdminError", "AdminOps", "Photo", "Preview"]
 
 
-class AdminService:
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.settings = app.settings
-        self.tz = app.settings.association.tz
-        self.finder = PostFinder(app.service.posts)
-        self.editor = PostEditor(app, self.finder)
+class AdminOps:
+    def __init__(
+        self,
+        lifecycle: Lifecycle,
+        store: Store,
+        jobs: Jobs,
+        queries: Queries,
+        channels: Mapping[str, Channel],
+        *,
+        static_dir: Path,
+        offsets: Sequence[str],
+        publish_hour: int,
+        tz: tzinfo,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.store = store
+        self.scheduler = jobs
+        self.queries = queries
+        self.channels = dict(channels)
+        self.static_dir = static_dir
+        self.publish_hour = publish_hour  # for times typed without an hour
+        self.tz = tz
+        self.clock = clock
+        self.finder = PostFinder(lifecycle.posts)
+        self.editor = PostEditor(
+            lifecycle, store, jobs, self.finder, offsets=offsets, tz=tz, clock=clock
+        )
 
     # -- reading --------------------------------------------------------------------------------
     def find_post(self, query: str) -> Post:
@@ -51,35 +69,24 @@ class AdminService:
 
     @property
     def channel_names(self) -> list[str]:
-        return list(self.app.channels)
+        return list(self.channels)
 
     def suggest_jobs(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         low = typed.strip().lower()
-        jobs = [j for j in self.app.scheduler.jobs() if low in j.id.lower() and len(j.id) <= 100]
+        jobs = [j for j in self.scheduler.jobs() if low in j.id.lower() and len(j.id) <= 100]
         return [(f"{describe(j.run_at)} · {j.id}"[:100], j.id) for j in jobs[:limit]]
 
-    def when(self, text: str) -> datetime:
-        try:
-            hour = self.settings.content.publish_hour
-            return parse_when(text, now=self.app.clock(), default_hour=hour)
-        except WhenError as exc:
-            raise AdminError(str(exc)) from None
-
-    def split_when(self, text: str) -> tuple[str, datetime]:
-        try:
-            hour = self.settings.content.publish_hour
-            return split_when(text, now=self.app.clock(), default_hour=hour)
-        except WhenError as exc:
-            raise AdminError(str(exc)) from None
-
     def preview(self, query: str) -> Preview:
-        return build_preview(self.app.service.renderer, self.find_post(query), self.app.channels)
+        post = self.find_post(query)
+        document = self.queries.preview(post)
+        return preview_answer(post, document, list(self.channels.values()))
 
     def queue(self) -> str:
-        return queue_text(self.app.scheduler.jobs(), self.app.service.posts, self.app.store)
+        waiting = len(self.store.deliveries(state="pending"))
+        return queue_text(self.scheduler.jobs(), self.lifecycle.posts, waiting)
 
     def status(self) -> str:
-        return status_text(self.app.store.status(), self.app.channels, self.tz)
+        return status_text(self.store.status(), self.channels, self.tz)
 
     # -- new posts ------------------------------------------------------------------------------
     async def announce(
@@ -90,7 +97,7 @@ class AdminService:
         channels: Sequence[str] | None = None,
     ) -> str:
         post, summary = await self._create(title, text, photos, channels, None)
-        targets = channels_for(post, self.app.service.channels)
+        targets = channels_for(post, list(self.channels.values()))
         where = ", ".join(c.name for c in targets) or "no channel"
         pics = f" with {len(post.images)} photo(s)" if post.images else ""
         done = "Publishing" if post.key in summary.published else "Saved"
@@ -110,7 +117,7 @@ class AdminService:
                 f"Job: {publish_id(post.key)}")  # fmt: skip
 
     def check_future(self, when: datetime) -> None:
-        if when <= self.app.clock():
+        if when <= self.clock():
             raise AdminError(f"{describe(when)} has already passed; give a time in the future.")
 
     def check_title(self, title: str) -> str:
@@ -133,9 +140,9 @@ class AdminService:
         if names is None:
             return None
         chosen = list(dict.fromkeys(n.strip().lstrip("#") for n in names if n.strip()))
-        unknown = [n for n in chosen if n not in self.app.channels]
+        unknown = [n for n in chosen if n not in self.channels]
         if unknown or not chosen:
-            known = ", ".join(self.app.channels) or "none configured"
+            known = ", ".join(self.channels) or "none configured"
             named = ", ".join(unknown) or "(none named)"
             raise AdminError(f"Unknown channel {named}; the channels are: {known}.")
         return chosen
@@ -148,17 +155,16 @@ class AdminService:
         chosen = self.check_channels(channels)
         if len(photos) > MAX_PHOTOS:
             raise AdminError(f"{len(photos)} photos; an announcement takes at most {MAX_PHOTOS}.")
-        now = self.app.clock().astimezone(self.tz)
+        now = self.clock().astimezone(self.tz)
         meta: dict[str, object] = {"title": title, "date": now.isoformat(timespec="seconds")}
         if chosen is not None:
             meta["channels"] = chosen
         if publish_at is not None:
             meta["publish_at"] = publish_at.astimezone(self.tz).isoformat(timespec="seconds")
-        content = self.app.service.content_dir
         try:
             written = _write_new_post(
-                content_dir=content, static_dir=Path(self.settings.content.static_dir),
-                day=now.date(), meta=meta, body=text, photos=photos, taken=self.app.service.posts,
+                content_dir=self.lifecycle.content_dir, static_dir=self.static_dir,
+                day=now.date(), meta=meta, body=text, photos=photos, taken=self.lifecycle.posts,
             )  # fmt: skip
         except PhotoError as exc:
             raise AdminError(f"{exc}.") from None
@@ -171,7 +177,7 @@ class AdminService:
             written.remove()
             raise
         summary = Summary()
-        await self.app.service.apply(post, summary, archive=False)
+        await self.lifecycle.apply(post, summary, archive=False)
         return post, summary
 
     # -- existing posts -------------------------------------------------------------------------
@@ -188,18 +194,18 @@ class AdminService:
     async def resend(self, query: str, channel: str | None = None) -> str:
         post = self.find_post(query)
         only = self.check_channels([channel]) if channel else None
-        targets = only or [c.name for c in channels_for(post, self.app.service.channels)]
+        targets = only or [c.name for c in channels_for(post, list(self.channels.values()))]
         if not targets:
-            known = ", ".join(self.app.channels)
+            known = ", ".join(self.channels)
             raise AdminError(f"«{post.title}» goes to no channel; name one: {known}.")
-        state = self.app.store.post(post.key)
+        state = self.store.post(post.key)
         if state is not None and state.state == "scheduled":
             raise AdminError(
                 f"«{post.title}» is not published yet: it goes out {describe(post.due_at)}. "
                 f"/schedule it for another time, or /cancel post:{post.key}:publish first."
             )
         version = state.version if state is not None else 1
-        ids = await self.app.service.announcer.publish(
+        ids = await self.lifecycle.announcer.publish(
             post, version=version, only=only, kind="resend"
         )
         where = ", ".join(targets)

@@ -30,6 +30,8 @@ PLATFORMS = ("telegram", "discord")
 PANE_WIDTH = 420
 PANE_GAP = 6
 
+_PACKAGE = __name__.rpartition(".")[0]  # where the templates are installed
+
 
 @dataclass(frozen=True)
 class Pane:
@@ -41,7 +43,7 @@ class Pane:
 @cache
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("bot.picture", "templates"),
+        loader=PackageLoader(_PACKAGE, "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -51,7 +53,7 @@ def _environment() -> Environment:
 
 @cache
 def _css() -> Markup:
-    text = files("bot.picture").joinpath("templates/style.css").read_text(encoding="utf-8")
+    text = files(_PACKAGE).joinpath("templates/style.css").read_text(encoding="utf-8")
     return Markup(text.replace("</", "<\\/"))  # a packaged file, never request text
 
 
@@ -100,7 +102,7 @@ def page_html(
 
     `tz`: the association's zone (default Asia/Tokyo) for times and `<t:…>` markup. `now`: the
     moment of previewing (times show when the post would reach members). `media`: the uploads
-    read by `bot.picture.media.load_media`; without it images are referred to by file URL.
+    read by `bot.deliver.picture.media.load_media`; without it images are referred to by file URL.
     """
     zone = tz or DEFAULT_TZ
     view = View(zone, seen_at(document, now), media)

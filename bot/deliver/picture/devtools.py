@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from ..errors import BotError
+from ...errors import BotError
 
 
 class PictureError(BotError):

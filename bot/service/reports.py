@@ -9,31 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
+
+from ..domain import Channel
+from ..format.model import Request
+from ..format.profiles import profile_for
+from ..logs import Redactor
 
 log = logging.getLogger("bot.report")
-Sender = Callable[[str], Awaitable[None]]
+Sink = Callable[[str], Awaitable[None]]  # delivers one report message
+Send = Callable[[Channel, Request], Awaitable[object]]
 MESSAGE_LIMIT = 3500
 ITEM_LIMIT = 700
-
-
-class Redactor(logging.Filter):
-    """Removes secrets from every log record and report (httpx logs URLs with the bot token)."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
-
-    def clean(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            record.msg = self.clean(record.getMessage())
-            record.args = None
-        return True
 
 
 def _shorten(text: str) -> str:
@@ -58,7 +45,7 @@ def batches(items: list[str]) -> list[str]:
 class Reporter:
     def __init__(
         self,
-        senders: list[Sender],
+        senders: list[Sink],
         *,
         interval: float = 60.0,
         gather: float = 1.0,
@@ -109,3 +96,12 @@ class Reporter:
         if self._flush is not None and not self._flush.done():
             self._flush.cancel()
         await self.flush()
+
+
+def to_chat(channel: Channel, send: Send) -> Sink:
+    """A sink that sends each report as a plain message to an admin chat."""
+
+    async def deliver(text: str) -> None:
+        await send(channel, profile_for(channel).text(channel, text, purpose="report"))
+
+    return deliver

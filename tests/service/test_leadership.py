@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.leadership import Leadership
+from bot.service.leadership import Leadership
 from bot.store.repo import Store
 from tests.helpers import wait_for
 

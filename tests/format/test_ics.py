@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from bot.domain import Event, Post
-from bot.schedule.ics import event_ics, first_paragraph
+from bot.format.ics import event_ics, first_paragraph
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PARIS = ZoneInfo("Europe/Paris")

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.health import Health, HealthMonitor
-
-from .clock import TOKYO, ManualClock
+from bot.service.health import Health, HealthMonitor
+from tests.web.clock import TOKYO, ManualClock
 
 
 def test_healthy_by_default_and_leader() -> None:

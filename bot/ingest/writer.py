@@ -23,7 +23,9 @@ from typing import Any
 import yaml
 from PIL import Image, UnidentifiedImageError
 
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
+from ..format.limits import DISCORD
+
+MAX_PHOTO_BYTES = DISCORD.file_bytes  # the largest upload every channel accepts
 MAX_PHOTOS = 10
 FOLDER = "announcements"
 IMAGE_FOLDER = ("images", "posts")

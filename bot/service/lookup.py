@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..domain import Post
-
-
-class AdminError(Exception):
-    """A request that cannot be carried out as given; the message tells the admin why."""
+from ..errors import AdminError
 
 
 def _label(post: Post) -> str:

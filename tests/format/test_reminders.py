@@ -9,7 +9,7 @@ import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from bot.domain import Event, Post
-from bot.schedule.reminders import countdown, format_when, recurring_markdown, reminder_markdown
+from bot.format.reminders import countdown, format_when, recurring_markdown, reminder_markdown
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PARIS = ZoneInfo("Europe/Paris")

@@ -10,10 +10,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from .domain import Post
-from .format.guild_event import guild_event_payload
-from .format.layout import FormatOptions, post_url
-from .store.repo import Store
+from ..domain import Post
+from ..format.guild_event import guild_event_payload
+from ..format.layout import FormatOptions, post_url
+from ..store.repo import Store
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin.files import (
+from bot.ingest.writer import (
     Photo,
     PhotoError,
     photo_extension,

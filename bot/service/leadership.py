@@ -18,7 +18,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from .store.leases import LeaseStore
+from ..store.leases import LeaseStore
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

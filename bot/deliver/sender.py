@@ -1,0 +1,86 @@
+"""The one way a request leaves the process: paced under the platform's limits, sent by the
+platform's publisher, errors translated to `DeliveryError`.
+
+The outbox sends its steps through it (and retries later, persistently); reports and the
+answers to admin commands go through it too (`send_now` retries a few times in place).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from ..domain import Channel
+from ..errors import DeliveryError
+from ..format.model import Request
+from .publisher import Publisher
+
+log = logging.getLogger(__name__)
+MAX_WAIT = 30.0  # seconds `send_now` waits for a platform's retry_after at the most
+
+
+class Pacer(Protocol):
+    async def acquire(self, channel: Channel, request: Request) -> Any: ...
+
+    def settle(self, reservation: Any, *, refused: bool = False) -> None: ...
+
+    def penalize(self, channel: Channel, seconds: float) -> None: ...
+
+
+class NoPacing:
+    async def acquire(self, channel: Channel, request: Request) -> None:
+        return None
+
+    def settle(self, reservation: Any, *, refused: bool = False) -> None:
+        return None
+
+    def penalize(self, channel: Channel, seconds: float) -> None:
+        return None
+
+
+class Sender:
+    def __init__(self, publishers: Mapping[str, Publisher], pacer: Pacer | None = None) -> None:
+        self.publishers = publishers  # by platform: telegram, discord
+        self.pacer: Pacer = pacer or NoPacing()
+
+    def publisher_for(self, channel: Channel) -> Publisher:
+        return self.publishers["telegram" if channel.platform == "telegram" else "discord"]
+
+    async def send(
+        self, channel: Channel, request: Request, *, on_wire: set[str] | None = None
+    ) -> list[str]:
+        """Send once, within the limits; the message ids, or `DeliveryError`.
+
+        While the request is on the wire (paced, not yet answered) the channel's name is in
+        `on_wire`, for a caller that must not cancel it then.
+        """
+        booked = await self.pacer.acquire(channel, request)
+        if on_wire is not None:
+            on_wire.add(channel.name)
+        try:
+            ids = await self.publisher_for(channel).send(channel, request)
+        except DeliveryError as exc:
+            self.pacer.settle(booked, refused=exc.retry_after is not None)
+            if exc.retry_after:
+                self.pacer.penalize(channel, exc.retry_after)
+            raise
+        finally:
+            if on_wire is not None:
+                on_wire.discard(channel.name)
+        self.pacer.settle(booked)
+        return ids
+
+    async def send_now(self, channel: Channel, request: Request, attempts: int = 3) -> list[str]:
+        """Send a message someone waits for (an answer, a report), retrying briefly."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self.send(channel, request)
+            except DeliveryError as exc:
+                if not exc.retryable or attempt == attempts:
+                    raise
+                wait = min(MAX_WAIT, exc.retry_after or 0.5 * attempt)
+                log.info("%s: %s; trying again in %.1fs", channel.name, exc, wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")

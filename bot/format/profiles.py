@@ -1,0 +1,86 @@
+"""One profile per kind of destination, declared once: every request the bot makes comes from
+the profile of its channel (limits, target, route, reply parameters, edits, nonces).
+
+Outside `format/` and `deliver/`, nothing needs to know which platform a channel is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol
+
+from ..domain import Channel, Media, Post
+from .discord import DiscordProfile
+from .layout import FormatOptions
+from .model import Rendering, Request, Step
+from .telegram import TelegramProfile
+
+
+class Sent(Protocol):
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def ids(self) -> list[str]: ...
+
+
+class Profile(Protocol):
+    @property
+    def platform(self) -> Literal["telegram", "discord"]: ...
+
+    @property
+    def limits(self) -> Any: ...
+
+    def render(
+        self, post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
+    ) -> Rendering: ...
+
+    def text(self, channel: Channel, text: str, *, purpose: str = "text") -> Request: ...
+
+    def reply(self, request: Request, channel: Channel, message_id: str) -> Request: ...
+
+    def calendar(self, channel: Channel, media: Media) -> Request: ...
+
+    def edit(self, channel: Channel, new: Request, old: Sent) -> Request | None: ...
+
+    def delete(self, channel: Channel, old: Sent) -> list[Request]: ...
+
+    def stamp(self, steps: Sequence[Step], identity: str) -> list[Step]: ...
+
+
+PROFILES: dict[str, Profile] = {
+    "telegram": TelegramProfile(),
+    "discord": DiscordProfile(webhook=False),
+    "discord-webhook": DiscordProfile(webhook=True),
+}
+
+
+def profile_for(channel: Channel) -> Profile:
+    return PROFILES[channel.platform]
+
+
+def render(
+    post: Post,
+    media: Sequence[Media],
+    opts: FormatOptions,
+    channel: Channel,
+    calendar: Media | None = None,
+) -> Rendering:
+    """Everything a post becomes in one channel: its messages, then its calendar file."""
+    profile = profile_for(channel)
+    rendering = profile.render(post, media, opts, channel)
+    if calendar is None:
+        return rendering
+    return Rendering((*rendering.requests, profile.calendar(channel, calendar)), rendering.notes)
+
+
+def platform_of(channel: Channel) -> str:
+    """The platform name a person reads (Telegram, Discord)."""
+    return profile_for(channel).platform
+
+
+def placeholder(platform: str) -> Channel:
+    """A stand-in channel for previews of a platform that has no channel configured."""
+    if platform == "telegram":
+        return Channel("telegram", "telegram", chat_id="{chat_id}")
+    return Channel("discord", "discord", channel_id="{channel_id}")
