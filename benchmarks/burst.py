@@ -148,7 +148,7 @@ class LoopLag:
 
 def record_bookings(app: App) -> dict[str, list[float]]:
     """When the Pacer let each request go (per chat id or Discord channel id), in order."""
-    pacer = app.outbox.pacer
+    pacer = app.sender.pacer
     inner = pacer.acquire
     bookings: dict[str, list[float]] = {}
 

@@ -89,13 +89,31 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def test_the_models_are_what_the_migrations_make(db_url: str) -> None:
+    """An empty database is made from the models directly: they must be what the migrations,
+    run one by one from nothing, would have made."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(schema._config()).get_current_head() == schema.HEAD
     engine = make_engine(db_url)
     try:
-        schema.upgrade(engine)
+        with engine.begin() as conn:
+            command.upgrade(schema._config(conn), "head")
         with engine.connect() as conn:
             diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diffs == []
-        assert schema.current(engine) == schema.head()
+        assert schema.current(engine) == schema.HEAD
+    finally:
+        engine.dispose()
+
+
+def test_an_empty_database_is_made_at_the_latest_revision(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert schema.upgrade(engine) == (None, schema.HEAD)
+        assert schema.upgrade(engine) == (schema.HEAD, schema.HEAD)
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
         engine.dispose()
 
