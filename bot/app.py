@@ -63,12 +63,13 @@ def format_options(settings: Settings) -> FormatOptions:
 def content_of(settings: Settings) -> Content:
     c = settings.content
     ctx = ParseContext(settings.association.tz, c.publish_hour)
-    return Content(Path(c.dir).resolve(), ctx, c.max_file_bytes)
+    root = settings.content_root if c.git is not None else None
+    return Content(tuple(settings.content_dirs()), ctx, c.max_file_bytes, root)
 
 
 def preparer_of(settings: Settings) -> Preparer:
     return Preparer(
-        static_dir=Path(settings.content.static_dir),
+        static_dir=settings.static_dir(),
         cache_dir=Path(settings.data_dir) / "cache",
         opts=format_options(settings),
         max_images=settings.content.max_images,
@@ -171,7 +172,7 @@ class App:
         )  # fmt: skip
         self.queries = queries_of(settings)
         self.watcher = ContentWatcher(
-            self.content.dir, self._on_files, debounce_ms=settings.content.debounce_ms
+            self.content, self._on_files, debounce_ms=settings.content.debounce_ms
         )
         self._reconciled = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
@@ -193,7 +194,8 @@ class App:
         s = self.settings
         return AdminOps(
             self.lifecycle, self.store, self.scheduler, self.queries, self.channels,
-            static_dir=Path(s.content.static_dir), offsets=s.reminders.offsets,
+            static_dir=s.static_dir(), announce_dir=self.content.dir / s.content.announce_dir,
+            offsets=s.reminders.offsets,
             publish_hour=s.content.publish_hour, tz=s.association.tz, clock=self.clock,
         )  # fmt: skip
 
@@ -304,7 +306,7 @@ class App:
         mode = "dry run (console)" if self.settings.dry_run else "live"
         return (
             f"ready in {self.ready_after or 0:.2f}s: {mode}, {len(self.channels)} channels, "
-            f"watching {self.content.dir}"
+            f"watching {', '.join(str(f) for f in self.content.folders)}"
         )
 
 

@@ -5,9 +5,11 @@ Validated once at start-up and passed down; nothing else reads the environment.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -67,15 +69,80 @@ class AssociationCfg(_Section):
         return int(self.color.lstrip("#"), 16)
 
 
+_BRANCH = re.compile(r"^(?!-)(?!.*(?:\.\.|@\{|//|\.lock$|/$|\.$))[^\s~^:?*\[\\\x00-\x1f\x7f]+$")
+_AUTHOR = re.compile(r"^[^<>\n]*[^<>\s][^<>\n]* <[^<>\s@]+@[^<>\s]+>$")
+
+
+class GitCfg(_Section):
+    """`[content.git]`: follow the website's repository instead of a local folder."""
+
+    # any git URL, a local path or file://; credentials come from GIT_TOKEN / GIT_SSH_KEY (a
+    # token written into the URL works too, and is redacted, but is better kept in GIT_TOKEN)
+    url: str = Field(repr=False)
+    branch: str = "main"
+    checkout: Path = Path("data/site")  # where the bot keeps its clone
+    poll_seconds: float = Field(60.0, ge=5)  # fetch interval; a push webhook makes it immediate
+    push: bool = False  # commit and push the post files that /announce writes
+    author: str = "Announcement bot <bot@example.org>"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip()
+        if not value or any(c.isspace() for c in value):
+            raise ValueError("url must be a git URL or path without spaces")
+        if "://" in value and not value.lower().startswith(
+            ("http://", "https://", "ssh://", "git+ssh://", "ssh+git://", "file://")
+        ):
+            raise ValueError("use https://, ssh://, git@host:org/repo.git, file:// or a path")
+        return value
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, value: str) -> str:
+        if not _BRANCH.match(value):
+            raise ValueError(f"{value!r} is not a valid branch name")
+        return value
+
+    @field_validator("author")
+    @classmethod
+    def _author(cls, value: str) -> str:
+        if not _AUTHOR.match(value.strip()):
+            raise ValueError("author must look like 'Name <email@example.org>'")
+        return value.strip()
+
+
 class ContentCfg(_Section):
-    dir: Path = Path("content")
-    static_dir: Path = Path("static")
+    # posts, searched recursively for *.md: one folder or several; relative to the checkout
+    # when the website's repository is followed ([content.git]), else to the working directory
+    dir: list[Path] = [Path("content")]
+    static_dir: Path = Path("static")  # where /images/posts/x.jpeg resolves (same base)
+    announce_dir: Path = Path("announcements")  # where /announce writes, in the first folder
+    git: GitCfg | None = None
     announce_existing: bool = False  # announce the archive on a first start
     retract_removed: bool = False  # delete sent messages when a post file is removed
     publish_hour: int = Field(9, ge=0, le=23)  # local hour for dates given without a time
     debounce_ms: int = Field(300, ge=0, le=10_000)
     max_file_bytes: int = 2_000_000
     max_images: int = 30
+
+    @field_validator("dir", mode="before")
+    @classmethod
+    def _dirs(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str | Path) else value
+
+    @field_validator("dir")
+    @classmethod
+    def _some_dirs(cls, value: list[Path]) -> list[Path]:
+        if not value:
+            raise ValueError("name at least one folder of posts")
+        return value
+
+
+class HttpCfg(_Section):
+    """`[http]`: health, metrics and the push webhook (off without the section)."""
+
+    listen: str = "127.0.0.1:8080"  # a $PORT in the value is taken from the environment
 
 
 class TelegramCfg(_Section):
@@ -156,6 +223,10 @@ class Secrets(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     discord_bot_token: SecretStr | None = None
     database_url: SecretStr | None = None
+    git_token: SecretStr | None = None  # HTTPS remotes
+    git_ssh_key: Path | None = None  # a private key file, for ssh remotes
+    git_username: str = "x-access-token"  # the HTTPS user the token goes with
+    git_webhook_secret: SecretStr | None = None  # signs POST /hooks/git
 
 
 class Settings(_Section):
@@ -167,12 +238,25 @@ class Settings(_Section):
     reminders: RemindersCfg = RemindersCfg()
     delivery: DeliveryCfg = DeliveryCfg()
     database: DatabaseCfg = DatabaseCfg()
+    http: HttpCfg | None = None
     data_dir: Path = Path("data")
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)
     source: str = "<defaults>"
 
     def channel_list(self) -> list[Channel]:
         return [c.to_channel() for c in self.channels]
+
+    @property
+    def content_root(self) -> Path:
+        """What content folders are relative to: the checkout, or the working directory."""
+        git = self.content.git
+        return (git.checkout if git else Path(".")).resolve()
+
+    def content_dirs(self) -> list[Path]:
+        return [(self.content_root / d).resolve() for d in self.content.dir]
+
+    def static_dir(self) -> Path:
+        return (self.content_root / self.content.static_dir).resolve()
 
     def admin_channels(self) -> list[Channel]:
         """Where problems are reported: the admin chat on each platform that has one."""
@@ -196,7 +280,13 @@ class Settings(_Section):
         secrets = self.secrets
         values = [
             s.get_secret_value()
-            for s in (secrets.telegram_bot_token, secrets.discord_bot_token, secrets.database_url)
+            for s in (
+                secrets.telegram_bot_token,
+                secrets.discord_bot_token,
+                secrets.database_url,
+                secrets.git_token,
+                secrets.git_webhook_secret,
+            )
             if s is not None
         ]
         if secrets.database_url is not None:
@@ -286,12 +376,47 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
     try:
         settings = Settings(**data, source=str(chosen))
     except ValidationError as exc:
-        lines = [
-            f"{chosen}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-            for err in exc.errors()
-        ]
+        lines = [f"{chosen}: {explain(err, data)}" for err in exc.errors()]
         raise ConfigError("\n".join(lines)) from None
     problems = _check_channels(settings)
     if problems:
         raise ConfigError("\n".join(f"{chosen}: {p}" for p in problems))
     return settings
+
+
+def explain(error: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+    """A validation error as a person reads it: `[[channels]] tg-news: thread_id: …`, and the
+    key meant when a key is unknown (`chat_idd`: did you mean `chat_id`?)."""
+    loc = list(error["loc"])
+    where: list[str] = []
+    model: Any = Settings
+    node: Any = data
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            name = node[part].get("name") if isinstance(node, list) and part < len(node) and \
+                isinstance(node[part], Mapping) else None  # fmt: skip
+            table = f"[{where[-1]}]" if where[-1].startswith("[") else where[-1]
+            where[-1] = f"{table} {name}" if name else f"{table} #{part + 1}"
+            node = node[part] if isinstance(node, list) and part < len(node) else {}
+            continue
+        if i == len(loc) - 1 and error["type"] == "extra_forbidden":
+            known = list(getattr(model, "model_fields", {}))
+            close = difflib.get_close_matches(str(part), known, n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(known)}"
+            return f"{': '.join(where) or 'top level'}: unknown key `{part}`{hint}"
+        where.append(f"[{part}]" if i == 0 else str(part))
+        field_info = getattr(model, "model_fields", {}).get(part)
+        model = _inner_model(field_info.annotation) if field_info is not None else None
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
+    return f"{': '.join(where)}: {error['msg']}"
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model class inside `X`, `list[X]` or `X | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

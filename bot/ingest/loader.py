@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,19 +101,23 @@ def check_duplicates(posts: Iterable[Post], owners: Mapping[str, str] | None = N
 
 
 def load_all(
-    content_dir: Path,
+    folders: Sequence[Path],
+    root: Path,
     ctx: ParseContext,
     max_bytes: int,
     known: Mapping[str, tuple[str, str]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadResult:
-    """Every post file. Files whose bytes match `known` (source → (key, digest)) are not
-    parsed again: they come back in `unchanged`."""
+    """Every post file of the folders, named relative to `root`. Files whose bytes match
+    `known` (source → (key, digest)) are not parsed again: they come back in `unchanged`.
+    `progress(done, total)` is told every 100 files (a bar for large archives)."""
     parsed: list[Post] = []
     errors: list[ContentError] = []
     unchanged: list[tuple[str, Path]] = []
     owners: dict[str, str] = {}
-    for path in post_files(content_dir):
-        source = source_name(path, content_dir)
+    paths = [p for folder in dict.fromkeys(folders) for p in post_files(folder)]
+    for done, path in enumerate(paths, 1):
+        source = source_name(path, root)
         try:
             raw, mtime = read_post_bytes(path, source, max_bytes)
             seen = known.get(source) if known else None
@@ -124,6 +128,9 @@ def load_all(
             parsed.append(parse_post(raw, source, mtime=mtime, ctx=ctx))
         except ContentError as exc:
             errors.append(exc)
+        finally:
+            if progress is not None and (done % 100 == 0 or done == len(paths)):
+                progress(done, len(paths))
     result = check_duplicates(parsed, owners)
     result.errors[:0] = errors
     result.unchanged = unchanged
@@ -132,23 +139,49 @@ def load_all(
 
 @dataclass(frozen=True)
 class Content:
-    """Where posts live and how they are read: what every reader of post files needs."""
+    """Where posts live and how they are read: what every reader of post files needs.
 
-    dir: Path
+    Posts are searched in `folders` (one, or several such as a website's `posts/` and
+    `columns/`); a post's `source` is its path relative to `root`.
+    """
+
+    folders: tuple[Path, ...]
     ctx: ParseContext
     max_bytes: int = 2_000_000
+    root: Path | None = None  # default: the only folder, or the folders' common parent
+
+    @property
+    def base(self) -> Path:
+        if self.root is not None:
+            return self.root
+        if len(self.folders) == 1:
+            return self.folders[0]
+        return Path(os.path.commonpath([str(f) for f in self.folders]))
+
+    @property
+    def dir(self) -> Path:
+        """The first folder: where posts that admins write go."""
+        return self.folders[0]
 
     def load(self, path: Path) -> Post:
-        return load_file(path, self.dir, self.ctx, self.max_bytes)
+        return load_file(path, self.base, self.ctx, self.max_bytes)
 
     def load_path(self, path: Path) -> Post:
-        return load_path(path, self.dir, self.ctx, self.max_bytes)
+        return load_path(path, self.base, self.ctx, self.max_bytes)
 
-    def load_all(self, known: Mapping[str, tuple[str, str]] | None = None) -> LoadResult:
-        return load_all(self.dir, self.ctx, self.max_bytes, known)
+    def load_all(
+        self,
+        known: Mapping[str, tuple[str, str]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> LoadResult:
+        return load_all(self.folders, self.base, self.ctx, self.max_bytes, known, progress)
 
     def is_post(self, path: Path) -> bool:
-        return is_post_file(path, self.dir)
+        return any(is_post_file(path, folder) for folder in self.folders)
 
     def source(self, path: Path) -> str:
-        return source_name(path, self.dir)
+        return source_name(path, self.base)
+
+    def path_of(self, source: str) -> Path:
+        """The file of a post, from its source name."""
+        return self.base / source

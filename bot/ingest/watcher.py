@@ -9,7 +9,7 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
-from .loader import is_post_file, post_files
+from .loader import Content, post_files
 
 log = logging.getLogger(__name__)
 OnBatch = Callable[[set[Path], set[Path]], Awaitable[object]]
@@ -18,8 +18,9 @@ OnBatch = Callable[[set[Path], set[Path]], Awaitable[object]]
 class ContentWatcher:
     """Editors save in steps (temp file, rename, touch): events are gathered for `debounce_ms`."""
 
-    def __init__(self, content_dir: Path, on_batch: OnBatch, *, debounce_ms: int = 300) -> None:
-        self.content_dir = content_dir.resolve()
+    def __init__(self, content: Content, on_batch: OnBatch, *, debounce_ms: int = 300) -> None:
+        self.content = content
+        self.folders = [folder.resolve() for folder in content.folders]
         self.on_batch = on_batch
         self.debounce_ms = debounce_ms
         self._stop = asyncio.Event()
@@ -29,12 +30,13 @@ class ContentWatcher:
         candidate = Path(path)
         if change == Change.added and candidate.is_dir():
             return not candidate.name.startswith((".", "_"))
-        return is_post_file(candidate, self.content_dir)
+        return self.content.is_post(candidate)
 
     async def run(self) -> None:
-        self.content_dir.mkdir(parents=True, exist_ok=True)
+        for folder in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
         changes = awatch(
-            self.content_dir,
+            *self.folders,
             watch_filter=self._filter,
             debounce=self.debounce_ms,
             step=20,

@@ -1,9 +1,9 @@
 """Post files that admin commands write or edit, so the website and the channels share one source.
 
-New announcements go to ``<content>/announcements/<date>-<slug>.md`` with their photos under
-``<static>/images/posts/<date>-<slug>-N.<ext>``. Every write is atomic (a hidden temporary file
-renamed into place), so the content watcher never sees half a file. Edits touch only the
-frontmatter keys they change and keep the rest of the file byte for byte.
+New announcements go to ``<folder>/<date>-<slug>.md`` (``[content] announce_dir``) with their
+photos under ``<static>/images/posts/<date>-<slug>-N.<ext>``. Every write is atomic (a hidden
+temporary file renamed into place), so the content watcher never sees half a file. Edits touch
+only the frontmatter keys they change and keep the rest of the file byte for byte.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from ..format.limits import DISCORD
 
 MAX_PHOTO_BYTES = DISCORD.file_bytes  # the largest upload every channel accepts
 MAX_PHOTOS = 10
-FOLDER = "announcements"
 IMAGE_FOLDER = ("images", "posts")
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 _FENCE = re.compile(r"^-{3}\s*$")
@@ -114,7 +113,7 @@ def _discard(paths: Sequence[Path]) -> None:
 
 def write_new_post(
     *,
-    content_dir: Path,
+    folder: Path,
     static_dir: Path,
     day: date,
     meta: Mapping[str, Any],
@@ -128,7 +127,7 @@ def write_new_post(
     base = f"{day:%Y-%m-%d}-{slugify(str(meta['title']))}"
     for attempt in itertools.count(1):
         stem = base if attempt == 1 else f"{base}-{attempt}"
-        path = content_dir / FOLDER / f"{stem}.md"
+        path = folder / f"{stem}.md"
         names = [f"{stem}-{n}.{ext}" for n, ext in enumerate(extensions, 1)]
         if stem in taken or path.exists() or any((images_dir / n).exists() for n in names):
             continue

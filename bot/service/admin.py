@@ -41,6 +41,7 @@ class AdminOps:
         channels: Mapping[str, Channel],
         *,
         static_dir: Path,
+        announce_dir: Path,
         offsets: Sequence[str],
         publish_hour: int,
         tz: tzinfo,
@@ -52,6 +53,7 @@ class AdminOps:
         self.queries = queries
         self.channels = dict(channels)
         self.static_dir = static_dir
+        self.announce_dir = announce_dir  # where new posts are written
         self.publish_hour = publish_hour  # for times typed without an hour
         self.tz = tz
         self.clock = clock
@@ -163,7 +165,7 @@ class AdminOps:
             meta["publish_at"] = publish_at.astimezone(self.tz).isoformat(timespec="seconds")
         try:
             written = _write_new_post(
-                content_dir=self.lifecycle.content_dir, static_dir=self.static_dir,
+                folder=self.announce_dir, static_dir=self.static_dir,
                 day=now.date(), meta=meta, body=text, photos=photos, taken=self.lifecycle.posts,
             )  # fmt: skip
         except PhotoError as exc:

@@ -67,7 +67,7 @@ class PostEditor:
         self, post: Post, updates: dict[str, object], *, rescheduled: bool = False
     ) -> Post:
         """Set frontmatter keys of a post's file, then apply the post as the watcher would."""
-        path = self.content.dir / post.source
+        path = self.content.path_of(post.source)
         try:
             text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -108,7 +108,7 @@ class PostEditor:
         return [canonical_offset(o) for o in offsets]
 
     async def _set_reminders(self, post: Post, offsets: list[str]) -> Post:
-        path = self.content.dir / post.source
+        path = self.content.path_of(post.source)
         event = dict(read_frontmatter(path.read_text(encoding="utf-8-sig")).get("event") or {})
         event["reminders"] = offsets
         return await self._rewrite(post, {"event": event})

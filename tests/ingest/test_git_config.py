@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.ingest.git import GitCfg
+from bot.config import GitCfg
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def test_the_association_configuration_is_valid():
         ("branch", "main..old", "not a valid branch"),
         ("branch", "-x", "not a valid branch"),
         ("url", "", "git URL"),
-        ("url", "ftp://example.org/r.git", "unsupported scheme"),
+        ("url", "ftp://example.org/r.git", "use https://"),
         ("colour", "red", "Extra inputs are not permitted"),
     ],
 )

@@ -94,7 +94,11 @@ def test_new_posts_never_overwrite(tmp_path: Path) -> None:
     content, static = tmp_path / "content", tmp_path / "static"
     meta = {"title": "General meeting", "date": "2026-11-25T14:30:00+09:00"}
     kwargs = dict(
-        content_dir=content, static_dir=static, day=date(2026, 11, 25), meta=meta, body="Come!"
+        folder=content / "announcements",
+        static_dir=static,
+        day=date(2026, 11, 25),
+        meta=meta,
+        body="Come!",
     )
     first = write_new_post(**kwargs, photos=[Photo(jpeg())], taken=set())  # type: ignore[arg-type]
     second = write_new_post(**kwargs, photos=[], taken={"2026-11-25-general-meeting-2"})  # type: ignore[arg-type]

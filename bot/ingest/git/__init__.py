@@ -1,13 +1,11 @@
 """Follow the website's git repository (dulwich: pure Python, no `git` binary needed)."""
 
 from .changes import FileChange
-from .config import GitCfg
 from .credentials import GitCredentials, GitError, redact_url
 from .source import GitSource, SyncResult
 
 __all__ = [
     "FileChange",
-    "GitCfg",
     "GitCredentials",
     "GitError",
     "GitSource",
