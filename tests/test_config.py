@@ -19,8 +19,9 @@ def load(tmp_path: Path, text: str) -> str:
 
 
 def test_a_channel_is_named_by_its_name_not_its_index(tmp_path: Path) -> None:
-    text = load(tmp_path, '[[channels]]\nname = "a"\nplatform = "telegram"\nchat_id = "1"\n'
-                '[[channels]]\nname = "tg-news"\nplatform = "telegram"\nthread_id = "x"\n')  # fmt: skip
+    first = '[[channels]]\nname = "a"\nplatform = "telegram"\nchat_id = "1"\n'
+    text = load(tmp_path, first + '[[channels]]\nname = "tg-news"\nplatform = "telegram"\n'
+                'thread_id = "x"\n')  # fmt: skip
     assert "[[channels]] tg-news: thread_id:" in text
     assert "channels.1" not in text
 
