@@ -14,18 +14,17 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from .admin.runtime import Part, Running, start_all
+from .admin.runtime import Part, Running, admin_parts, start_all
 from .config import Settings
-from .deliver.console import ConsolePublisher
+from .deliver.factory import publishers_for
 from .deliver.outbox import Outbox
 from .deliver.pacing import Pacer
 from .deliver.publisher import Publisher
 from .deliver.sender import Sender
-from .domain import Post
 from .errors import ConfigError, ContentError, DeliveryError
 from .format.layout import FormatOptions
 from .ingest.loader import Content
@@ -34,15 +33,24 @@ from .ingest.watcher import ContentWatcher
 from .logs import setup_logging
 from .schedule.plan import JobSpec
 from .schedule.scheduler import Scheduler
-from .service.admin import AdminOps
+from .service.admin import AdminOps, Written
 from .service.announce import Announcer
+from .service.follow import Follower, PushRelay
 from .service.guild_events import GuildEventApi, GuildEvents
+from .service.handover import hand_over, send_here
+from .service.health import Health, HealthMonitor
 from .service.leadership import Leadership
 from .service.lifecycle import Lifecycle, Summary
+from .service.monitor import MetricsSink, Monitor
 from .service.prepare import Preparer
 from .service.queries import Queries
 from .service.reports import Reporter, to_chat
 from .store.repo import Delivery, Store
+
+if TYPE_CHECKING:
+    from .ingest.git import GitSource
+    from .web.metrics import Metrics
+    from .web.server import WebServer
 
 log = logging.getLogger("bot")
 HAND_OVER_WAIT = 600.0  # seconds `publish` waits for its deliveries
@@ -88,35 +96,41 @@ def queries_of(settings: Settings) -> Queries:
     )
 
 
+def git_source(settings: Settings) -> GitSource | None:
+    git = settings.content.git
+    if git is None:
+        return None
+    from .ingest.git import GitCredentials, GitSource
+
+    secrets = settings.secrets
+    credentials = GitCredentials(
+        token=secrets.git_token.get_secret_value() if secrets.git_token else None,
+        ssh_key=secrets.git_ssh_key,
+        username=secrets.git_username,
+    )
+    return GitSource(
+        git.url, branch=git.branch, checkout=settings.content_root, credentials=credentials,
+        author=git.author, timeout=max(settings.delivery.request_timeout, 60.0),
+    )  # fmt: skip
+
+
 def open_store(settings: Settings) -> Store:
     return Store(settings.database_url, migrate=settings.database.auto_migrate)
 
 
 def build_publishers(settings: Settings, console: Console | None) -> dict[str, Publisher]:
     """Real publishers where a token (or webhook URL) is set, the console elsewhere."""
-    if settings.dry_run:
-        return {p: ConsolePublisher(p, console) for p in ("telegram", "discord")}
-    publishers: dict[str, Publisher] = {}
-    timeout = settings.delivery.request_timeout
-    tg = settings.secrets.telegram_bot_token
-    if tg is not None:
-        from .deliver.telegram import TelegramPublisher, make_bot
-
-        bot = make_bot(tg.get_secret_value(), settings.telegram.api_url, timeout)
-        publishers["telegram"] = TelegramPublisher(bot)
-    else:
-        publishers["telegram"] = ConsolePublisher("telegram", console)
-    from .deliver.discord import DiscordPublisher, make_client, point_at
-
-    point_at(settings.discord.api_url)
-    dc = settings.secrets.discord_bot_token
-    hooks = {c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))}
-    if dc is not None or hooks:
-        token = dc.get_secret_value() if dc is not None else None
-        publishers["discord"] = DiscordPublisher(make_client(), token, hooks, timeout=timeout)
-    else:
-        publishers["discord"] = ConsolePublisher("discord", console)
-    return publishers
+    tg, dc = settings.secrets.telegram_bot_token, settings.secrets.discord_bot_token
+    return publishers_for(
+        dry_run=settings.dry_run,
+        telegram_token=tg.get_secret_value() if tg is not None else None,
+        telegram_api=settings.telegram.api_url,
+        discord_token=dc.get_secret_value() if dc is not None else None,
+        discord_api=settings.discord.api_url,
+        webhooks={c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))},
+        timeout=settings.delivery.request_timeout,
+        console=console,
+    )
 
 
 # -- one leadership term's work ----------------------------------------------------------------
@@ -134,11 +148,17 @@ class App:
         with_admin: bool = True,
         store: Store | None = None,
         leadership: Leadership | None = None,
+        health: Health | None = None,
+        metrics: MetricsSink | None = None,
     ) -> None:
         self.settings = settings
         tz = settings.association.tz
         self.clock = clock or (lambda: datetime.now(tz))
-        self.redactor = setup_logging(settings.secret_values())
+        self.source = git_source(settings)
+        secrets = settings.secret_values() + (self.source.secrets() if self.source else [])
+        self.redactor = setup_logging(secrets)
+        self.health = health or Health()
+        self.monitor = Monitor(self.health, metrics)
         if announce_existing is None:  # a dry run keeps its own state: it shows the archive
             announce_existing = True if settings.dry_run else settings.content.announce_existing
         self.watch, self.with_admin = watch, with_admin
@@ -146,14 +166,14 @@ class App:
         self.store = store or open_store(settings)
         self.leadership = leadership or Leadership(self.store, clock=self.clock)
         self.publishers = build_publishers(settings, console)
-        self.sender = Sender(self.publishers, Pacer())
+        self.sender = Sender(self.publishers, Pacer(), observer=self.monitor)
         self.channels = {c.name: c for c in settings.channel_list()}
         sinks = [to_chat(c, self.sender.send_now) for c in settings.admin_channels()]
         interval = settings.delivery.report_interval
         self.reporter = Reporter(sinks, interval=interval, redactor=self.redactor)
         self.outbox = Outbox(
             self.store, self.sender, self.channels, settings.delivery, clock=self.clock,
-            report=self.reporter.report, owner=self.leadership.owner,
+            report=self.reporter.report, owner=self.leadership.owner, observer=self.monitor,
         )  # fmt: skip
         self.scheduler = Scheduler(settings.database_url, tz=tz, on_due=self._on_due,
                                    clock=self.clock)  # fmt: skip
@@ -171,14 +191,29 @@ class App:
             retract_removed=settings.content.retract_removed, wake=self.outbox.wake,
         )  # fmt: skip
         self.queries = queries_of(settings)
+        self.follower = self._follower()
+        self.health_monitor = HealthMonitor(
+            self.health, self._health_changed, clock=self.clock, report_after=180.0
+        )
         self.watcher = ContentWatcher(
             self.content, self._on_files, debounce_ms=settings.content.debounce_ms
         )
         self._reconciled = asyncio.Event()
+        self._probes: list[str] = []
         self._tasks: list[asyncio.Task[Any]] = []
         self.admin: Running | None = None
         self.summary: Summary | None = None
         self.ready_after: float | None = None
+
+    def _follower(self) -> Follower | None:
+        git = self.settings.content.git
+        if self.source is None or git is None:
+            return None
+        return Follower(
+            self.source, folders=[str(d) for d in self.settings.content.dir],
+            poll=git.poll_seconds, report=self.reporter.report, clock=self.clock,
+            monitor=self.monitor,
+        )  # fmt: skip
 
     def _guild_events(self) -> GuildEvents | None:
         cfg, publisher = self.settings.discord, self.publishers["discord"]
@@ -195,37 +230,16 @@ class App:
         return AdminOps(
             self.lifecycle, self.store, self.scheduler, self.queries, self.channels,
             static_dir=s.static_dir(), announce_dir=self.content.dir / s.content.announce_dir,
-            offsets=s.reminders.offsets,
+            offsets=s.reminders.offsets, written=self._written(),
             publish_hour=s.content.publish_hour, tz=s.association.tz, clock=self.clock,
         )  # fmt: skip
 
     def _admin_parts(self) -> dict[str, Part]:
-        from .deliver.discord import DiscordPublisher
-        from .deliver.telegram import TelegramPublisher
-
-        ops, parts = self.admin_ops(), dict[str, Part]()
-        tg, cfg = self.publishers["telegram"], self.settings.telegram
-        if isinstance(tg, TelegramPublisher) and (cfg.admins or cfg.chat_admins_are_admins):
-            from .admin.telegram import TelegramAdmin
-
-            chats = [c.chat_id for c in self.channels.values() if c.chat_id]
-            parts["Telegram"] = TelegramAdmin(
-                ops, tg.bot, cfg, chats=chats, association=self.settings.association.name,
-                send=self.sender.send_now,
-            )  # fmt: skip
-        elif isinstance(tg, TelegramPublisher):
-            log.info("admin commands: off on Telegram, no admins in [telegram] admins")
-        dc = self.publishers["discord"]
-        if isinstance(dc, DiscordPublisher) and dc.token:
-            if not self.settings.discord.guild_ids:
-                log.info("admin commands: off on Discord, no guilds in [discord] guild_ids")
-            elif dc.client.user is None:
-                log.warning("admin commands: off on Discord, the bot is not logged in")
-            else:
-                from .admin.discord import DiscordAdmin
-
-                parts["Discord"] = DiscordAdmin(ops, dc.client, self.settings.discord)
-        return parts
+        return admin_parts(
+            self.admin_ops(), self.publishers, self.settings.telegram, self.settings.discord,
+            chats=[c.chat_id for c in self.channels.values() if c.chat_id],
+            association=self.settings.association.name, send=self.sender.send_now,
+        )  # fmt: skip
 
     async def _on_files(self, changed: set[Path], removed: set[Path]) -> None:
         await self._reconciled.wait()  # events seen during start-up wait for the reconcile
@@ -250,19 +264,62 @@ class App:
                 log.warning("%s is not reachable yet (%s); deliveries will retry", name, exc)
         self.scheduler.start(paused=True)
         self.scheduler.sync_recurring(self.settings.reminders.recurring)
-        if self.watch:  # watch first, so nothing written during the reconcile is missed
+        self._probe("scheduler", self._scheduler_problem)
+        self.monitor.watch_platforms(list(self.publishers))
+        self._probes += list(self.publishers)
+        if self.follower is not None:
+            await self.follower.sync()  # the clone, or what changed while the bot was down
+        elif self.watch:  # watch first, so nothing written during the reconcile is missed
             self._tasks.append(asyncio.create_task(self.watcher.run(), name="watcher"))
             await self.watcher.ready.wait()
-        loaded = await asyncio.to_thread(self.content.load_all, self.lifecycle.known_files())
-        self.summary = await self.lifecycle.reconcile(loaded)
-        self._reconciled.set()
+        if self.follower is None or self.follower.cloned:
+            await self._reconcile()
+        else:
+            log.warning("no clone of the website's repository yet: posts are read once it works")
+        if self.follower is not None:
+            follow = self.follower.run(self._on_repository)
+            self._tasks.append(asyncio.create_task(follow, name="git"))
         self.scheduler.resume()
         self.outbox.start()
         if self.with_admin and not self.settings.dry_run:
-            self.admin = await start_all(self._admin_parts())
+            parts = self._admin_parts()
+            self.admin = await start_all(parts)
+            for name, part in parts.items():
+                if part in self.admin.parts and hasattr(part, "problem"):
+                    self._probe(f"{name} commands", part.problem)
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
+        self._tasks.append(asyncio.create_task(self.health_monitor.run(), name="health"))
         self.ready_after = time.perf_counter() - began
-        return self.summary
+        return self.summary or Summary()
+
+    async def _reconcile(self) -> None:
+        known = self.lifecycle.known_files()
+        loaded = await asyncio.to_thread(self.content.load_all, known)
+        self.summary = await self.lifecycle.reconcile(loaded)
+        self._reconciled.set()
+
+    async def _on_repository(self, changed: set[Path], removed: set[Path]) -> None:
+        if not self._reconciled.is_set():  # the first clone arrived late: a first start now
+            await self._reconcile()
+            return
+        await self.lifecycle.files_changed(changed, removed)
+
+    def _written(self) -> Written | None:
+        """With [content.git] push = true, post files admins write go to the website too."""
+        git = self.settings.content.git
+        if self.follower is None or git is None or not git.push:
+            return None
+        return self.follower.publish
+
+    def _probe(self, name: str, probe: Callable[[datetime], str | None]) -> None:
+        self.health.register(name, probe)
+        self._probes.append(name)
+
+    def _scheduler_problem(self, now: datetime) -> str | None:
+        return None if self.scheduler.running else "the scheduler is not running"
+
+    async def _health_changed(self, text: str) -> None:
+        await self.reporter.report(f"health:{text[:80]}", text)
 
     async def _heartbeat(self) -> None:
         """Records liveness; warns when the loop was blocked far longer than expected."""
@@ -280,8 +337,13 @@ class App:
         """Stop taking work, give the lease up (a standby takes over now), then let the
         requests on the wire finish: this process's claims keep them its own meanwhile."""
         self.watcher.stop()
+        self.health_monitor.stop()
+        if self.follower is not None:
+            self.follower.stop()
+        for name in self._probes:
+            self.health.unregister(name)
         for task in self._tasks:
-            if task.get_name() == "watcher":  # a batch being applied is finished first
+            if task.get_name() in ("watcher", "git"):  # a batch being applied is finished
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(task), timeout=grace)
         if self.admin is not None:
@@ -317,7 +379,8 @@ async def run_service(
     """`python -m bot run`: stand by until this process leads, then work until told to stop.
 
     Losing the lease (the database unreachable for longer than the lease) stops the work and
-    goes back to standing by, so two processes never both work for long.
+    goes back to standing by, so two processes never both work for long. HTTP (health,
+    metrics, the push webhook) answers in both roles.
     """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -328,26 +391,72 @@ async def run_service(
     tz = settings.association.tz
     store = open_store(settings)
     leadership = Leadership(store, clock=lambda: datetime.now(tz))
+    health, relay = Health(role="standby"), PushRelay()
+    metrics = metrics_of(store) if settings.http is not None else None
+    web = web_server(settings, health, metrics, relay)
     try:
+        if web is not None:
+            await web.start()  # it logs where it listens
         while await leadership.wait(stop):
             app = App(
                 settings, console=console, announce_existing=announce_existing, store=store,
-                leadership=leadership,
+                leadership=leadership, health=health, metrics=metrics,
             )  # fmt: skip
+            health.role, relay.follower = "leader", app.follower
+            if metrics is not None:
+                metrics.set_leader(True)
             try:
                 await app.start()
                 log.info("leading: %s", app.describe())
-                lost = asyncio.ensure_future(leadership.lost.wait())
-                stopping = asyncio.ensure_future(stop.wait())
-                await asyncio.wait((lost, stopping), return_when=asyncio.FIRST_COMPLETED)
-                lost.cancel()
-                stopping.cancel()
+                await _until_either(stop, leadership.lost)
             finally:
                 log.info("stopping")
+                health.role, relay.follower = "standby", None
+                if metrics is not None:
+                    metrics.set_leader(False)
                 await app.stop()
     finally:
+        if web is not None:
+            await web.stop()
         await leadership.close()
         store.close()
+
+
+async def _until_either(*events: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+
+
+def metrics_of(store: Store) -> Metrics:
+    from .web.metrics import Metrics
+
+    return Metrics(pending=store.pending_counts)
+
+
+def web_server(
+    settings: Settings, health: Health, metrics: Metrics | None, relay: PushRelay
+) -> WebServer | None:
+    """HTTP where `[http]` asks for it: health, metrics, and the push webhook."""
+    if settings.http is None or metrics is None:
+        return None
+    import os
+
+    from .web.listen import parse_listen
+    from .web.server import WebServer
+
+    host, port = parse_listen(settings.http.listen, os.environ)
+    secret = settings.secrets.git_webhook_secret
+    git = settings.content.git
+    return WebServer(
+        host=host, port=port, health=health, metrics=metrics,
+        on_push=relay if git is not None else None,
+        webhook_secret=secret.get_secret_value() if secret else None,
+        branch=git.branch if git is not None else None,
+    )  # fmt: skip
 
 
 async def publish_once(
@@ -369,7 +478,8 @@ async def publish_once(
     try:
         if leadership.try_take():
             app = App(settings, console=console, watch=False, store=store, leadership=leadership)
-            ids = await _send_here(app, post, only)
+            parts = (app.publishers.values(), app.outbox, app.leadership)
+            ids = await send_here(app.announcer, store, *parts, post, only, wait=HAND_OVER_WAIT)
         else:
             log.info("handing the post over to the running service: %s", leadership.holder())
             announcer = Announcer(
@@ -377,40 +487,8 @@ async def publish_once(
                 wake=lambda _channel: None, report=Reporter([]).report,
                 clock=lambda: datetime.now(tz),
             )  # fmt: skip
-            ids = await _hand_over(store, announcer, post, only)
+            ids = await hand_over(announcer, store, post, only, wait=HAND_OVER_WAIT)
         return [d for d in store.deliveries(post_key=post.key) if d.id in ids]
     finally:
         await leadership.close()
         store.close()
-
-
-async def _send_here(app: App, post: Post, only: list[str] | None) -> list[int]:
-    try:
-        for publisher in app.publishers.values():
-            await publisher.start()
-        app.outbox.start()
-        saved = app.store.save_post(post, "published", app.clock())
-        ids = await app.announcer.publish(post, version=saved.version, only=only, kind="resend")
-        await app.outbox.drain(timeout=HAND_OVER_WAIT)
-        return ids
-    finally:
-        await app.outbox.stop(5)
-        await app.leadership.release()
-        for publisher in app.publishers.values():
-            await publisher.close()
-
-
-async def _hand_over(
-    store: Store, announcer: Announcer, post: Post, only: list[str] | None
-) -> list[int]:
-    """Queue the deliveries for the running service and wait until they are done."""
-    saved = store.save_post(post, "published", announcer.clock())
-    ids = await announcer.publish(post, version=saved.version, only=only, kind="resend")
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + HAND_OVER_WAIT
-    while loop.time() < deadline:
-        states = {d.id: d.state for d in store.deliveries(post_key=post.key)}
-        if all(states.get(i) in ("sent", "failed", "cancelled") for i in ids):
-            break
-        await asyncio.sleep(0.2)
-    return ids

@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from datetime import datetime
 
 import discord
 import yarl
@@ -103,6 +105,14 @@ class DiscordAdmin:
             raise
         except Exception as exc:
             log.error("Discord: the gateway connection ended (%s); admin commands are offline", exc)
+
+    def problem(self, now: datetime) -> str | None:
+        """For the health check: the gateway session that receives the commands is down."""
+        if self.task is not None and self.task.done():
+            return "Discord: the gateway connection ended; admin commands are offline"
+        if self.client.is_ready() and not math.isfinite(self.client.latency):
+            return "Discord: the gateway is not connected"
+        return None
 
     async def stop(self) -> None:
         if self.task is not None:

@@ -6,9 +6,17 @@ A platform whose handlers cannot start is logged and left out: the service keeps
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Protocol
 
+from ..config import DiscordCfg, TelegramCfg
+from ..deliver.publisher import Publisher
+from ..domain import Channel
+from ..format.model import Request
+from ..service.admin import AdminOps
+
 log = logging.getLogger(__name__)
+Send = Callable[[Channel, Request], Awaitable[object]]
 
 
 class Part(Protocol):
@@ -44,3 +52,40 @@ async def start_all(parts: dict[str, Part]) -> Running:
             continue
         running.append(part)
     return Running(running)
+
+
+def admin_parts(
+    ops: AdminOps,
+    publishers: Mapping[str, Publisher],
+    telegram: TelegramCfg,
+    discord: DiscordCfg,
+    *,
+    chats: Iterable[str],
+    association: str,
+    send: Send,
+) -> dict[str, Part]:
+    """The handlers each platform can run: a bot with a token, and admins configured."""
+    from ..deliver.discord import DiscordPublisher
+    from ..deliver.telegram import TelegramPublisher
+
+    parts: dict[str, Part] = {}
+    tg = publishers.get("telegram")
+    if isinstance(tg, TelegramPublisher) and (telegram.admins or telegram.chat_admins_are_admins):
+        from .telegram import TelegramAdmin
+
+        parts["Telegram"] = TelegramAdmin(
+            ops, tg.bot, telegram, chats=chats, association=association, send=send
+        )
+    elif isinstance(tg, TelegramPublisher):
+        log.info("admin commands: off on Telegram, no admins in [telegram] admins")
+    dc = publishers.get("discord")
+    if isinstance(dc, DiscordPublisher) and dc.token:
+        if not discord.guild_ids:
+            log.info("admin commands: off on Discord, no guilds in [discord] guild_ids")
+        elif dc.client.user is None:
+            log.warning("admin commands: off on Discord, the bot is not logged in")
+        else:
+            from .discord import DiscordAdmin
+
+            parts["Discord"] = DiscordAdmin(ops, dc.client, discord)
+    return parts

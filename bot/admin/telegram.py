@@ -37,6 +37,7 @@ TELEGRAM_PROFILE = PROFILES["telegram"]
 log = logging.getLogger(__name__)
 ALBUM_WAIT = 1.0  # seconds to gather the other photos of an album sent with a command
 STALE_AFTER = timedelta(minutes=10)
+POLL_PROBLEM_FOR = 30.0  # seconds a polling error keeps the health check red
 REFUSAL = "Sorry, these commands are for the association's admins. Please ask an admin for help."
 MEMBER_HELP = ("This bot publishes the announcements of the {name}. Its commands are for the"
                " association's admins.")  # fmt: skip
@@ -93,6 +94,7 @@ class TelegramAdmin:
         self.admin_chat = str(cfg.admin_chat) if cfg.admin_chat else None
         self.auth = ChatAdmins(bot, cfg.admins, list(chats) if cfg.chat_admins_are_admins else [])
         self.albums: dict[str, dict[int, Message]] = {}
+        self._poll_error: tuple[datetime, str] | None = None
         self.application: Any = Application.builder().bot(bot).job_queue(None).build()
         commands = filters.UpdateType.MESSAGE & (filters.COMMAND | filters.CaptionRegex(r"^/\w"))
         self.application.add_handler(MessageHandler(commands, self._on_command, block=False))
@@ -105,9 +107,21 @@ class TelegramAdmin:
         await self.register_commands()
         await self.application.updater.start_polling(
             allowed_updates=["message"], timeout=timedelta(seconds=20),
-            error_callback=lambda exc: log.warning("Telegram polling: %s", exc),
+            error_callback=self._poll_failed,
         )  # fmt: skip
         log.info("admin commands: listening on Telegram")
+
+    def _poll_failed(self, exc: TelegramError) -> None:
+        log.warning("Telegram polling: %s", exc)
+        self._poll_error = (datetime.now(UTC), str(exc))
+
+    def problem(self, now: datetime) -> str | None:
+        """For the health check: polling stopped, or failing in the last half minute."""
+        if not self.application.updater.running:
+            return "Telegram: the admin commands stopped listening"
+        if self._poll_error and (now - self._poll_error[0]).total_seconds() < POLL_PROBLEM_FOR:
+            return f"Telegram: polling for commands fails: {self._poll_error[1]}"
+        return None
 
     async def stop(self) -> None:
         if self.application.updater.running:

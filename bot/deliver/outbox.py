@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from ..config import DeliveryCfg
 from ..domain import Channel
@@ -23,6 +25,22 @@ from .sender import Sender
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Report = Callable[[str, str], Awaitable[None]]  # (kind, text)
+
+
+class Observer(Protocol):
+    """Told what the workers do (health and metrics listen)."""
+
+    def sending(self, channel: str, since: datetime) -> None: ...
+
+    def idle(self, channel: str) -> None: ...
+
+    def worker_ended(self, channel: str, reason: str) -> None: ...
+
+    def workers_stopped(self, channels: list[str]) -> None: ...
+
+    def finished(self, channel: str, state: str) -> None: ...
+
+    def first_sent(self, seconds: float) -> None: ...
 
 
 def role_of(kind: str) -> str:
@@ -46,6 +64,7 @@ class Outbox:
         report: Report | None = None,
         rng: random.Random | None = None,
         owner: str | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.store = store
         self.sender = sender
@@ -55,6 +74,7 @@ class Outbox:
         self.report = report
         self.rng = rng or random.Random()
         self.owner = owner  # this process, as claims name it (None: the only process)
+        self.observer = observer
         self._wake = {name: asyncio.Event() for name in channels}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._queue_watch: asyncio.Task[None] | None = None
@@ -84,6 +104,8 @@ class Outbox:
             name: asyncio.create_task(self._worker(name), name=f"outbox:{name}")
             for name in self.channels
         }
+        for name, task in self._workers.items():
+            task.add_done_callback(functools.partial(self._ended, name))
         self._queue_watch = asyncio.create_task(self._watch_queue(), name="outbox:queue")
 
     async def stop(self, grace: float = 20.0) -> None:
@@ -108,7 +130,17 @@ class Outbox:
             task.cancel()
         await asyncio.gather(*self._workers.values(), return_exceptions=True)
         self.store.release_claims(self.owner)
+        if self.observer is not None:
+            self.observer.workers_stopped(list(self._workers))
         self._workers = {}
+
+    def _ended(self, name: str, task: asyncio.Task[None]) -> None:
+        """A worker that ends while the outbox runs is a problem an operator must see."""
+        if self._stopping or self.observer is None:
+            return
+        error = None if task.cancelled() else task.exception()
+        log.error("outbox worker %s ended: %s", name, error or "cancelled")
+        self.observer.worker_ended(name, repr(error) if error else "cancelled")
 
     async def drain(self, timeout: float = 60.0) -> bool:  # noqa: ASYNC109
         """Wait until nothing is due (used by one-shot commands and tests)."""
@@ -160,12 +192,14 @@ class Outbox:
         channel = self.channels[delivery.channel]
         if delivery.not_after is not None and self.clock() >= delivery.not_after:
             self.store.finish(delivery.id, "cancelled", self.clock(), "the event has started")
+            self._observe("finished", delivery.channel, "cancelled")
             log.info("dropped %s of %s: the event has started", delivery.kind, delivery.post_key)
             return
         for index in range(delivery.progress, len(delivery.requests)):
             if self._stopping:  # parked as "sending"; stop() hands it back to the queue
                 return
             step = Step.from_json(delivery.requests[index])
+            self._observe("sending", delivery.channel, self.clock())
             try:
                 ids = await self.sender.send(channel, step.request, on_wire=self._sending)
             except DeliveryError as exc:
@@ -174,6 +208,10 @@ class Outbox:
                 else:
                     await self._fail(delivery, str(exc))
                 return
+            finally:
+                self._observe("idle", delivery.channel)
+            if index == 0 and delivery.created_at is not None and self.observer is not None:
+                self.observer.first_sent((self.clock() - delivery.created_at).total_seconds())
             slot = index if step.slot is None else step.slot
             recorded = list(step.keep_ids) if step.keep_ids is not None else ids
             if step.request.purpose == "delete":
@@ -184,6 +222,7 @@ class Outbox:
                     self.clock(),
                 )  # fmt: skip
         self.store.finish(delivery.id, "sent", self.clock())
+        self._observe("finished", delivery.channel, "sent")
 
     async def _retry(self, delivery: Delivery, error: str, retry_after: float | None) -> None:
         now = self.clock()
@@ -204,8 +243,13 @@ class Outbox:
             wait,
         )
 
+    def _observe(self, what: str, *args: Any) -> None:
+        if self.observer is not None:
+            getattr(self.observer, what)(*args)
+
     async def _fail(self, delivery: Delivery, error: str) -> None:
         self.store.finish(delivery.id, "failed", self.clock(), error)
+        self._observe("finished", delivery.channel, "failed")
         what = f"post {delivery.post_key}" if delivery.post_key else delivery.kind
         text = f"Delivery of {what} to {delivery.channel} failed: {error}"
         log.error(text)

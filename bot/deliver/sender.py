@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from ..domain import Channel
@@ -40,13 +41,32 @@ class NoPacing:
         return None
 
 
+class Observer(Protocol):
+    """Told how each platform answers (health and metrics listen)."""
+
+    def rate_limited(self, platform: str) -> None: ...
+
+    def answered(self, platform: str, now: datetime, failure: str | None) -> None: ...
+
+
 class Sender:
-    def __init__(self, publishers: Mapping[str, Publisher], pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        publishers: Mapping[str, Publisher],
+        pacer: Pacer | None = None,
+        *,
+        observer: Observer | None = None,
+    ) -> None:
         self.publishers = publishers  # by platform: telegram, discord
         self.pacer: Pacer = pacer or NoPacing()
+        self.observer = observer
+
+    @staticmethod
+    def platform_of(channel: Channel) -> str:
+        return "telegram" if channel.platform == "telegram" else "discord"
 
     def publisher_for(self, channel: Channel) -> Publisher:
-        return self.publishers["telegram" if channel.platform == "telegram" else "discord"]
+        return self.publishers[self.platform_of(channel)]
 
     async def send(
         self, channel: Channel, request: Request, *, on_wire: set[str] | None = None
@@ -65,12 +85,24 @@ class Sender:
             self.pacer.settle(booked, refused=exc.retry_after is not None)
             if exc.retry_after:
                 self.pacer.penalize(channel, exc.retry_after)
+            self._observe(channel, exc)
             raise
         finally:
             if on_wire is not None:
                 on_wire.discard(channel.name)
         self.pacer.settle(booked)
+        self._observe(channel, None)
         return ids
+
+    def _observe(self, channel: Channel, exc: DeliveryError | None) -> None:
+        if self.observer is None:
+            return
+        platform = self.platform_of(channel)
+        if exc is not None and exc.retry_after is not None:
+            self.observer.rate_limited(platform)
+            return
+        unreachable = exc is not None and exc.retryable
+        self.observer.answered(platform, datetime.now(UTC), str(exc) if unreachable else None)
 
     async def send_now(self, channel: Channel, request: Request, attempts: int = 3) -> list[str]:
         """Send a message someone waits for (an answer, a report), retrying briefly."""

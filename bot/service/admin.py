@@ -9,7 +9,7 @@ and the website agrees.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from .lifecycle import Lifecycle, Summary
 from .lookup import PostFinder
 from .queries import Queries
 
+Written = Callable[[Sequence[Path], str], Awaitable[None]]
 MAX_TITLE = 256
 MAX_TEXT = 20_000
 
@@ -46,8 +47,10 @@ class AdminOps:
         publish_hour: int,
         tz: tzinfo,
         clock: Callable[[], datetime],
+        written: Written | None = None,
     ) -> None:
         self.lifecycle = lifecycle
+        self.written = written  # told of each post file written (to push it to the website)
         self.store = store
         self.scheduler = jobs
         self.queries = queries
@@ -180,6 +183,8 @@ class AdminOps:
             raise
         summary = Summary()
         await self.lifecycle.apply(post, summary, archive=False)
+        if self.written is not None:
+            await self.written([written.path, *written.images], f"Announcement: {post.title}")
         return post, summary
 
     # -- existing posts -------------------------------------------------------------------------

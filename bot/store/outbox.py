@@ -41,6 +41,7 @@ class Delivery:
     not_after: datetime | None = None  # reminders: pointless once the event has started
     fingerprint: str | None = None
     reminder_offset: str | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class OutboxStore(StoreBase):
             row.not_after,
             row.fingerprint,
             row.reminder_offset,
+            row.created_at,
         )
 
     def claim_next(self, channel: str, now: datetime, owner: str | None = None) -> Delivery | None:
@@ -267,6 +269,16 @@ class OutboxStore(StoreBase):
                 query = query.where(DeliveryRow.kind.in_(kinds))
             result = s.execute(query.values(state="cancelled"))
             return int(getattr(result, "rowcount", 0) or 0)
+
+    def pending_counts(self) -> dict[str, int]:
+        """Deliveries waiting or being sent, per channel (the outbox's backlog)."""
+        with self.session() as s:
+            rows = s.execute(
+                select(DeliveryRow.channel, func.count())
+                .where(DeliveryRow.state.in_(UNFINISHED))
+                .group_by(DeliveryRow.channel)
+            ).all()
+        return {str(channel): int(count) for channel, count in rows}
 
     def latest_id(self) -> int:
         """The newest delivery's id (0: none): another process queued work when it grows."""
