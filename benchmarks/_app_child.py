@@ -102,6 +102,8 @@ def instrument(app: Any, profiles: Profiles) -> None:
 
 async def main(spec: dict[str, Any], profiles: Profiles) -> None:
     FIGURES["rss_interpreter_kb"] = status()["VmRSS"]
+    for name in DEV_ONLY:  # not installed where the bot runs, only for the benchmarks here
+        sys.modules[name] = None  # type: ignore[assignment]
     from pydantic import SecretStr
 
     from bot.app import App
@@ -116,7 +118,8 @@ async def main(spec: dict[str, Any], profiles: Profiles) -> None:
             "name": "Cambodian Students Association in Japan",
             "site_url": "https://example.org",
         },
-        content={"dir": root / "content", "static_dir": root / "static"},
+        content=_content(root, spec),
+        http={"listen": f"127.0.0.1:{_free_port()}"} if spec.get("http") else None,
         telegram={"api_url": spec["tg_base_url"], **spec.get("telegram", {})},
         discord={"api_url": spec["dc_api_url"], **spec.get("discord", {})},
         channels=[
@@ -136,6 +139,16 @@ async def main(spec: dict[str, Any], profiles: Profiles) -> None:
     )
     FIGURES["phase"] = "constructing"
     app = App(settings, watch=spec.get("watch", True), with_admin=spec.get("with_admin", False))
+    web = None
+    if spec.get("http"):
+        from bot.app import metrics_of, web_server
+        from bot.service.follow import PushRelay
+
+        relay = PushRelay()
+        relay.follower = app.follower
+        web = web_server(settings, app.health, metrics_of(app.store), relay)
+        assert web is not None
+        await web.start()
     instrument(app, profiles)
     FIGURES["phase"] = "starting"
     if profiles.main is not None:
@@ -185,9 +198,31 @@ async def main(spec: dict[str, Any], profiles: Profiles) -> None:
     )
     FIGURES["phase"] = "stopping"
     began = time.perf_counter()
+    if web is not None:
+        await web.stop()
     await app.stop(grace=5)
     FIGURES["stop_s"] = time.perf_counter() - began
     FIGURES["phase"] = "done"
+
+
+# python-telegram-bot imports aiolimiter when it is installed; the bot does not depend on it
+# (the burst benchmark does, for its comparison), so a deployed bot never pays for it.
+DEV_ONLY = ("aiolimiter",)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _content(root: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    if spec.get("git_url"):  # follow a local repository instead of a folder
+        git = {"url": spec["git_url"], "checkout": str(root / "site"), "poll_seconds": 60}
+        return {"dir": ["posts"], "static_dir": "public", "git": git}
+    return {"dir": root / "content", "static_dir": root / "static"}
 
 
 def _on_term(signum: int, frame: FrameType | None) -> None:

@@ -12,6 +12,7 @@ import asyncio
 import shutil
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 from tests.fakes.discord_gateway import GatewayDiscord
@@ -34,15 +35,21 @@ TARGET_MB = 100.0
 TARGET_READY_S = 2.0
 
 
-async def measure(idle_s: float, with_admin: bool, limit_s: float) -> dict[str, Any]:
+async def measure(
+    idle_s: float, with_admin: bool, limit_s: float, git_http: bool = False
+) -> dict[str, Any]:
     with temp_root(NAME) as root:
         shutil.copytree(ROOT / "content", root / "content", dirs_exist_ok=True)
         shutil.copytree(ROOT / "static", root / "static", dirs_exist_ok=True)
+        extra: dict[str, Any] = {}
+        if git_http:  # the samples as the website's repository, and HTTP on
+            extra = {"git_url": _website(root), "http": True}
         gateway = GatewayDiscord()
         async with fakes(discord=gateway) as (tg, dc):
             spec = child_spec(
-                root, tg, dc, admin=with_admin, idle_s=idle_s, with_admin=with_admin, watch=True
-            )
+                root, tg, dc, admin=with_admin, idle_s=idle_s, with_admin=with_admin, watch=True,
+                **extra,
+            )  # fmt: skip
             figures = await run_app_child(spec, limit_s)
             if figures["timed_out"] or figures["exit_code"] != 0:
                 raise RuntimeError(f"the app did not finish cleanly: {figures}")
@@ -56,6 +63,21 @@ async def measure(idle_s: float, with_admin: bool, limit_s: float) -> dict[str, 
             figures["telegram_requests"] = sorted({c.method for c in tg.calls})
             figures["discord_requests"] = sorted({c.route for c in dc.calls})
             return figures
+
+
+def _website(root: Path) -> str:
+    """A bare repository holding the sample posts and images, as the website keeps them."""
+    from tests.ingest.git_support import Origin
+
+    files: dict[str, bytes | str | None] = {}
+    for path in (ROOT / "content").rglob("*.md"):
+        files[f"posts/{path.name}"] = path.read_bytes()
+    for path in (ROOT / "static").rglob("*.jpeg"):
+        files[f"public/{path.relative_to(ROOT / 'static').as_posix()}"] = path.read_bytes()
+    origin = Origin(root / "site.git")
+    origin.commit(files, "The site")
+    origin.close()
+    return origin.url
 
 
 RSS_SNIPPET = (
@@ -98,12 +120,17 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before measuring")
     parser.add_argument("--repeat", type=int, default=1 if quick else 3)
     parser.add_argument("--no-admin", action="store_true", help="with_admin=False")
+    parser.add_argument(
+        "--git-http", action="store_true", help="follow a local repository, with HTTP on"
+    )
     args = parser.parse_args(argv or [])
     quiet_logging()
     header(NAME)
     began = time.perf_counter()
     runs = [
-        asyncio.run(measure(args.idle, not args.no_admin, limit_s=60 + args.idle))
+        asyncio.run(
+            measure(args.idle, not args.no_admin, limit_s=60 + args.idle, git_http=args.git_http)
+        )
         for _ in range(args.repeat)
     ]
     idle_mb = [r["rss_idle_kb"] / 1024 for r in runs]
@@ -113,6 +140,7 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
     first = runs[0]
     admin = first["admin_parts"]
     print(
+        f"git and HTTP {'on' if args.git_http else 'off'}, "
         f"with_admin={not args.no_admin}: admin parts started {admin}; Telegram: getMe "
         f"{first['telegram_connected']}, polling {first['telegram_polling']}; Discord: REST login "
         f"{first['discord_connected']}, gateway identified {first['discord_gateway_identified']}, "
@@ -148,6 +176,7 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
         "targets": {"rss_mb": TARGET_MB, "ready_s": TARGET_READY_S},
         "met": worst_mb <= TARGET_MB and worst_ready <= TARGET_READY_S,
         "with_admin": not args.no_admin,
+        "git_http": args.git_http,
         "admin_started": admin,
         "runs": runs,
         "duration_s": time.perf_counter() - began,

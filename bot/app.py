@@ -16,8 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from .admin.runtime import Part, Running, admin_parts, start_all
 from .config import Settings
 from .deliver.factory import publishers_for
@@ -48,7 +46,9 @@ from .service.reports import Reporter, to_chat
 from .store.repo import Delivery, Store
 
 if TYPE_CHECKING:
-    from .ingest.git import GitSource
+    from rich.console import Console
+
+    from .ingest.git.process import Repository
     from .web.metrics import Metrics
     from .web.server import WebServer
 
@@ -96,11 +96,12 @@ def queries_of(settings: Settings) -> Queries:
     )
 
 
-def git_source(settings: Settings) -> GitSource | None:
+def git_source(settings: Settings) -> Repository | None:
     git = settings.content.git
     if git is None:
         return None
-    from .ingest.git import GitCredentials, GitSource
+    from .ingest.git.credentials import GitCredentials
+    from .ingest.git.process import Repository
 
     secrets = settings.secrets
     credentials = GitCredentials(
@@ -108,9 +109,10 @@ def git_source(settings: Settings) -> GitSource | None:
         ssh_key=secrets.git_ssh_key,
         username=secrets.git_username,
     )
-    return GitSource(
+    return Repository(
         git.url, branch=git.branch, checkout=settings.content_root, credentials=credentials,
         author=git.author, timeout=max(settings.delivery.request_timeout, 60.0),
+        folders=[str(d) for d in settings.content.dir],
     )  # fmt: skip
 
 
@@ -210,10 +212,12 @@ class App:
         if self.source is None or git is None:
             return None
         return Follower(
-            self.source, folders=[str(d) for d in self.settings.content.dir],
-            poll=git.poll_seconds, report=self.reporter.report, clock=self.clock,
+            self.source,
+            poll=git.poll_seconds,
+            report=self.reporter.report,
+            clock=self.clock,
             monitor=self.monitor,
-        )  # fmt: skip
+        )
 
     def _guild_events(self) -> GuildEvents | None:
         cfg, publisher = self.settings.discord, self.publishers["discord"]

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .domain import Channel
 from .errors import ConfigError
@@ -215,10 +214,14 @@ class DatabaseCfg(_Section):
     auto_migrate: bool = True
 
 
-class Secrets(BaseSettings):
-    """Secrets come only from the environment or `.env`."""
+class Secrets(BaseModel):
+    """Secrets come only from the environment or `.env` (the environment wins).
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    Read with python-dotenv into a plain model: these few variables do not need the 4 MB of
+    idle memory pydantic-settings costs.
+    """
+
+    model_config = ConfigDict(extra="ignore")
 
     telegram_bot_token: SecretStr | None = None
     discord_bot_token: SecretStr | None = None
@@ -227,6 +230,14 @@ class Secrets(BaseSettings):
     git_ssh_key: Path | None = None  # a private key file, for ssh remotes
     git_username: str = "x-access-token"  # the HTTPS user the token goes with
     git_webhook_secret: SecretStr | None = None  # signs POST /hooks/git
+
+    @classmethod
+    def from_environment(cls, env_file: Path | None = Path(".env")) -> Secrets:
+        found = _dotenv(env_file.resolve()) if env_file is not None else {}
+        environ = {key.upper(): value for key, value in os.environ.items()}
+        values = {**{k.upper(): v for k, v in found.items()}, **environ}
+        return cls(**{name: values[name.upper()] for name in cls.model_fields
+                      if name.upper() in values})  # fmt: skip
 
 
 class Settings(_Section):
@@ -240,7 +251,7 @@ class Settings(_Section):
     database: DatabaseCfg = DatabaseCfg()
     http: HttpCfg | None = None
     data_dir: Path = Path("data")
-    secrets: Secrets = Field(default_factory=Secrets, exclude=True)
+    secrets: Secrets = Field(default_factory=Secrets.from_environment, exclude=True)
     source: str = "<defaults>"
 
     def channel_list(self) -> list[Channel]:

@@ -47,3 +47,20 @@ def test_several_content_folders_and_the_website_repository(tmp_path: Path) -> N
     assert settings.content_dirs() == [tmp_path / "site/posts", tmp_path / "site/columns"]
     assert settings.static_dir() == tmp_path / "site/public"
     assert settings.http is not None and settings.http.listen == "127.0.0.1:$PORT"
+
+
+def test_secrets_come_from_the_environment_then_dotenv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.config import Secrets
+
+    env = tmp_path / ".env"
+    env.write_text("TELEGRAM_BOT_TOKEN=from-dotenv\nGIT_TOKEN=dotenv-git\n", encoding="utf-8")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "from-environment")
+    monkeypatch.setenv("GIT_WEBHOOK_SECRET", "hook")
+    secrets = Secrets.from_environment(env)
+    assert secrets.telegram_bot_token is not None
+    assert secrets.telegram_bot_token.get_secret_value() == "from-environment"
+    assert secrets.git_token is not None and secrets.git_token.get_secret_value() == "dotenv-git"
+    assert secrets.git_webhook_secret is not None and secrets.discord_bot_token is None
+    assert "from-environment" not in repr(secrets)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-
-from .console import ConsolePublisher
 from .publisher import Publisher
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def publishers_for(
@@ -23,14 +24,14 @@ def publishers_for(
     console: Console | None = None,
 ) -> dict[str, Publisher]:
     if dry_run:
-        return {p: ConsolePublisher(p, console) for p in ("telegram", "discord")}
+        return {p: _console(p, console) for p in ("telegram", "discord")}
     publishers: dict[str, Publisher] = {}
     if telegram_token is not None:
         from .telegram import TelegramPublisher, make_bot
 
         publishers["telegram"] = TelegramPublisher(make_bot(telegram_token, telegram_api, timeout))
     else:
-        publishers["telegram"] = ConsolePublisher("telegram", console)
+        publishers["telegram"] = _console("telegram", console)
     from .discord import DiscordPublisher, make_client, point_at
 
     point_at(discord_api)
@@ -39,5 +40,11 @@ def publishers_for(
             make_client(), discord_token, dict(webhooks), timeout=timeout
         )
     else:
-        publishers["discord"] = ConsolePublisher("discord", console)
+        publishers["discord"] = _console("discord", console)
     return publishers
+
+
+def _console(platform: str, console: Console | None) -> Publisher:
+    from .console import ConsolePublisher  # rich only where something is printed
+
+    return ConsolePublisher(platform, console)

@@ -9,18 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from .model import Block, BlockKind, Span
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tg://")
 
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # loaded once something is formatted
+
     return MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("strikethrough")
 
 

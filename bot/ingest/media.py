@@ -11,12 +11,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
-
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from ..domain import Media
 from ..format.limits import DISCORD, TELEGRAM
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 TELEGRAM_PHOTO_MAX_DIMENSIONS = TELEGRAM.photo_dim_sum  # width + height
 TELEGRAM_PHOTO_MAX_RATIO = TELEGRAM.photo_ratio  # longest side / shortest side
@@ -156,6 +158,8 @@ def _within(candidate: Path, root: Path) -> Path | None:
 
 def _local_media(src: str, name: str, path: Path, cache_dir: Path) -> Media:
     """Media for a file inside the static folder, downscaled when over the limits."""
+    from PIL import UnidentifiedImageError  # Pillow only once a post has images
+
     try:
         fmt, width, height = _inspect(path)
         size = path.stat().st_size
@@ -187,6 +191,8 @@ def _local_media(src: str, name: str, path: Path, cache_dir: Path) -> Media:
 
 def _inspect(path: Path) -> tuple[str, int, int]:
     """Format and displayed size from the header; `verify()` checks the file without decoding."""
+    from PIL import ExifTags, Image
+
     with Image.open(path, formats=_FORMAT_NAMES) as image:
         fmt, (width, height) = str(image.format), image.size
         if fmt in ("JPEG", "WEBP") and image.getexif().get(ExifTags.Base.Orientation) in _ROTATED:
@@ -217,6 +223,8 @@ def _downscaled(source: Path, cache_dir: Path) -> Path:
 
 def _encode_jpeg(source: Path) -> bytes:
     """The largest JPEG encoding, over the sides and qualities tried, that fits the byte limit."""
+    from PIL import Image, ImageOps
+
     with Image.open(source, formats=_FORMAT_NAMES) as opened:
         opened.draft(None, (DOWNSCALE_SIDES[0], DOWNSCALE_SIDES[0]))  # JPEG: decode at less scale
         image = _to_rgb(ImageOps.exif_transpose(opened))
@@ -231,6 +239,8 @@ def _encode_jpeg(source: Path) -> bytes:
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
+    from PIL import Image
+
     """An image JPEG can store; transparency is flattened onto white."""
     if image.mode in ("RGB", "L"):
         return image

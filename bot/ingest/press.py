@@ -9,7 +9,7 @@ every file new.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import time
 from datetime import date
 from functools import cache
 
@@ -66,15 +66,18 @@ def join_broken_paragraphs(body: str) -> str:
 # --- the date in the text ----------------------------------------------------------------------
 
 
-# Month names come from libraries, loaded on the first date that names its month (a press
-# text is parsed at every start, and the service's idle memory is counted).
-@cache
-def _english_month() -> Callable[[str], int | None]:
-    """dateutil's English month names, long and short ("October", "Oct", "Sept")."""
-    from dateutil.parser import parserinfo
-
-    month: Callable[[str], int | None] = parserinfo().month
-    return month
+# Month names come from the C library's English names (Python reads dates in the "C" locale
+# unless the program changes it, which this one never does) and from CLDR for Khmer, loaded on
+# the first date that names its month.
+def _english_month(name: str) -> int | None:
+    """ "October", "Oct", "Sept" → 10, 10, 9: English month names, whole or abbreviated."""
+    word = name.strip(".").title()
+    if word == "Sept":
+        word = "Sep"
+    try:
+        return time.strptime(word, "%b" if len(word) == 3 else "%B").tm_mon
+    except ValueError:
+        return None
 
 
 @cache
@@ -111,7 +114,7 @@ _LEADING = [re.compile(rf"^{_PLACE}(?:{pattern})\s*[—–-]+\s") for pattern in
 def _to_date(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
     if groups.get("mon") is not None:
-        month = _english_month()(groups["mon"])
+        month = _english_month(groups["mon"])
     elif groups.get("kmon") is not None:
         month = _khmer_months().get(groups["kmon"])
     else:

@@ -6,10 +6,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-
-from watchfiles import Change, awatch
+from typing import TYPE_CHECKING
 
 from .loader import Content, post_files
+
+if TYPE_CHECKING:
+    from watchfiles import Change
 
 log = logging.getLogger(__name__)
 OnBatch = Callable[[set[Path], set[Path]], Awaitable[object]]
@@ -27,6 +29,8 @@ class ContentWatcher:
         self.ready = asyncio.Event()
 
     def _filter(self, change: Change, path: str) -> bool:
+        from watchfiles import Change
+
         candidate = Path(path)
         if change == Change.added and candidate.is_dir():
             return not candidate.name.startswith((".", "_"))
@@ -35,6 +39,8 @@ class ContentWatcher:
     async def run(self) -> None:
         for folder in self.folders:
             folder.mkdir(parents=True, exist_ok=True)
+        from watchfiles import awatch  # only where a folder is watched (not a repository)
+
         changes = awatch(
             *self.folders,
             watch_filter=self._filter,
@@ -59,6 +65,8 @@ class ContentWatcher:
                 return
 
     async def _handle(self, batch: set[tuple[Change, str]]) -> None:
+        from watchfiles import Change
+
         changed = {Path(p) for c, p in batch if c != Change.deleted}
         for folder in [p for p in changed if p.is_dir()]:
             # files written into a new folder before its watch existed raise no event of their own

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from PIL import Image, UnidentifiedImageError
 
 from ..format.limits import DISCORD
 
@@ -63,6 +62,8 @@ def photo_extension(photo: Photo, number: int) -> str:
     label = f"photo {number}" + (f" ({photo.name})" if photo.name else "")
     if len(photo.data) > MAX_PHOTO_BYTES:
         raise PhotoError(f"{label} is {len(photo.data) / 2**20:.1f} MiB; the limit is 10 MiB")
+    from PIL import Image, UnidentifiedImageError  # Pillow only when a photo comes
+
     try:
         with Image.open(io.BytesIO(photo.data)) as image:
             kind = image.format or ""

@@ -15,11 +15,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BotError
-from ..ingest.git import GitSource, SyncResult
 from .announce import Report
 from .monitor import Monitor
+
+if TYPE_CHECKING:
+    from ..ingest.git.process import Repository, Synced
 
 log = logging.getLogger(__name__)
 OnChanges = Callable[[set[Path], set[Path]], Awaitable[object]]
@@ -28,9 +31,8 @@ OnChanges = Callable[[set[Path], set[Path]], Awaitable[object]]
 class Follower:
     def __init__(
         self,
-        source: GitSource,
+        source: Repository,
         *,
-        folders: Sequence[str],
         poll: float,
         report: Report,
         clock: Callable[[], datetime],
@@ -38,7 +40,7 @@ class Follower:
     ) -> None:
         self.source = source
         self.root = source.checkout.resolve()
-        self.folders = list(folders)  # as configured, relative to the checkout
+        self.folders = source.folders  # as configured, relative to the checkout
         self.poll = poll
         self.report = report
         self.clock = clock
@@ -48,16 +50,16 @@ class Follower:
 
     @property
     def cloned(self) -> bool:
-        return self.source.head() is not None
+        return self.source.outcome.head is not None
 
-    async def sync(self) -> SyncResult | None:
+    async def sync(self) -> Synced | None:
         """One fetch (a clone the first time); None when it failed (reported)."""
         try:
-            result = await asyncio.to_thread(self.source.sync)
+            result = await self.source.sync()
         except BotError as exc:
             await self._failed(str(exc))
             return None
-        missing = await asyncio.to_thread(self.source.missing_dirs, self.folders)
+        missing = self.source.outcome.missing
         if missing and len(missing) == len(self.folders):
             names = ", ".join(f"{m}/" for m in missing)
             await self._failed(f"the repository has no {names}: is it the website's?")
@@ -73,7 +75,7 @@ class Follower:
             self.monitor.git(f"git: {reason}", self.clock())
         await self.report("git", f"Could not follow the website's repository: {reason}")
 
-    def changes(self, result: SyncResult) -> tuple[set[Path], set[Path]]:
+    def changes(self, result: Synced) -> tuple[set[Path], set[Path]]:
         """The files a fetch changed, as the watcher would report them (changed, removed)."""
         changed: set[Path] = set()
         removed: set[Path] = set()
@@ -122,7 +124,7 @@ class Follower:
     async def publish(self, paths: Sequence[Path], message: str) -> None:
         """Commit and push files the bot wrote; the admins are told when that fails."""
         try:
-            commit = await asyncio.to_thread(self.source.commit_and_push, list(paths), message)
+            commit = await self.source.publish(list(paths), message)
         except BotError as exc:
             await self.report(
                 "git:push", f"The post went out, but could not be pushed to the website: {exc}"

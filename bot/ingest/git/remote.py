@@ -21,7 +21,6 @@ from dulwich.objects import ObjectID
 from dulwich.pack import UnpackedObject
 from dulwich.refs import Ref
 from dulwich.repo import Repo
-from urllib3.util import Retry
 
 from .credentials import GitCredentials, GitError, redact_url, strip_userinfo, url_secrets
 from .failures import Kind, translate
@@ -90,6 +89,8 @@ class Remote:
         manager = default_urllib3_manager(None, base_url=base, timeout=self._timeout)
         # one more try on a failed connection, not three: a host that does not answer costs
         # two timeouts, not four
+        from urllib3.util import Retry  # https remotes only
+
         manager.connection_pool_kw["retries"] = Retry(connect=1, read=1, redirect=5, status=0)
         client = Urllib3HttpGitClient(
             base,
