@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -19,10 +21,11 @@ from typing import Any
 from rich.console import Console
 
 from .admin.runtime import Part, Running, start_all
-from .config import Settings
+from .config import ChannelCfg, Settings
 from .deliver.console import ConsolePublisher
 from .deliver.outbox import Outbox
 from .deliver.pacing import Pacer
+from .deliver.probe import Check, Needs, Probe
 from .deliver.publisher import Publisher
 from .deliver.sender import Sender
 from .domain import Post
@@ -412,3 +415,69 @@ async def _hand_over(
             break
         await asyncio.sleep(0.2)
     return ids
+
+
+# -- checking the set-up -----------------------------------------------------------------------
+async def doctor(settings: Settings) -> list[Check]:
+    """`python -m bot doctor`: tokens, channels, admins, servers, git remote and database,
+    looked at without sending anything."""
+    from .deliver.discord import point_at
+    from .deliver.discord_probe import DiscordProbe
+    from .deliver.telegram import make_bot
+    from .deliver.telegram_probe import TelegramProbe
+    from .service.doctor import Doctor, Target
+    from .store import schema
+
+    redactor = setup_logging(settings.secret_values(), level=logging.WARNING)
+    tg, dc = settings.secrets.telegram_bot_token, settings.secrets.discord_bot_token
+    bot = make_bot(tg.get_secret_value(), settings.telegram.api_url) if tg is not None else None
+    point_at(settings.discord.api_url)
+    hooks = {c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))}
+    discord = DiscordProbe(
+        dc.get_secret_value() if dc is not None else None, hooks,
+        guild_ids=settings.discord.guild_ids, scheduled_events=settings.discord.scheduled_events,
+    )  # fmt: skip
+    probes: dict[str, Probe] = {
+        "telegram": TelegramProbe(bot, admins=settings.telegram.admins),
+        "discord": discord,
+        "discord-webhook": discord,
+    }
+    targets = [Target(c.to_channel(), _needs(c)) for c in settings.channels] + [
+        Target(dataclasses.replace(a, name=f"{a.platform} admin chat"), Needs(reports=True))
+        for a in settings.admin_channels()
+    ]
+    url = settings.live_database_url
+    checks = await Doctor(
+        probes, targets, database=lambda: schema.database_state(url), head=schema.HEAD,
+        auto_migrate=settings.database.auto_migrate, git=_remote_check(settings),
+    ).run()  # fmt: skip
+    clean = redactor.clean
+    return [dataclasses.replace(c, detail=clean(c.detail), fix=clean(c.fix)) for c in checks]
+
+
+def _needs(channel: ChannelCfg) -> Needs:
+    """What a channel's configuration asks beyond posting (keys that may not exist yet)."""
+    mention = getattr(channel, "mention", None)
+    return Needs(
+        pin=bool(getattr(channel, "pin", False)),
+        crosspost=bool(getattr(channel, "crosspost", False)),
+        mention=str(mention) if mention not in (None, "") else None,
+    )
+
+
+def _remote_check(settings: Settings) -> Callable[[], str] | None:
+    cfg = getattr(settings.content, "git", None)
+    if cfg is None:
+        return None
+
+    def check_remote() -> str:
+        from .ingest.git import GitCredentials, GitSource
+
+        credentials = GitCredentials.from_env(os.environ)
+        source = GitSource(
+            cfg.url, branch=cfg.branch, checkout=cfg.checkout, credentials=credentials,
+            author=cfg.author,
+        )  # fmt: skip
+        return source.check_remote()
+
+    return check_remote
