@@ -86,7 +86,7 @@ class DiscordProbe:
         if channel.platform == "discord-webhook":
             return [await self._webhook(channel)]
         if self.client is None:
-            return [warning(channel.name, "not checked: the Discord token did not work (above)")]
+            return [warning(channel.name, "not checked: no working Discord token (see above)")]
         try:
             return await self._bot_channel(self.client, channel, needs)
         except Unanswered as exc:
@@ -97,6 +97,8 @@ class DiscordProbe:
     ) -> list[Check]:
         name, cid = channel.name, channel.channel_id or "0"
         key = "[discord] admin_channel" if needs.reports else "channel_id"
+        if not cid.isdigit():
+            return [failed(name, f"{key} {cid!r} is not a Discord id", f"set {key} to digits")]
         fix = f"check {key} (Developer Mode on, then right-click the channel → Copy Channel ID)"
         async with translated(name, f"channel {cid}", fix):
             data: Any = await client.http.get_channel(int(cid))

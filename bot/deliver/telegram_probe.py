@@ -68,7 +68,7 @@ class TelegramProbe:
     async def channel(self, channel: Channel, needs: Needs) -> list[Check]:
         name = channel.name
         if not self._ready or self.bot is None:
-            return [warning(name, "not checked: the Telegram token did not work (above)")]
+            return [warning(name, "not checked: no working Telegram token (see above)")]
         ref, key = channel.chat_id or "", "[telegram] admin_chat" if needs.reports else "chat_id"
         try:
             chat = _chat_facts(await self._call(name, ref, key, self.bot.get_chat(ref)))

@@ -8,7 +8,7 @@ the git remote and the state database. One `Check` per line, each failure with i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..deliver.probe import Check, Needs, Probe, failed, passed, warning
@@ -60,9 +60,10 @@ class Doctor:
                 checks += await probe.open(mine)
             for target in self.targets:
                 probe = self.probes[target.channel.platform]
-                checks += await probe.channel(target.channel, target.needs)
+                checking = probe.channel(target.channel, target.needs)
+                checks += await _guarded(target.channel.name, checking)
             for probe in unique:
-                checks += await probe.extras()
+                checks += await _guarded("admins and servers", probe.extras())
         finally:
             for probe in unique:
                 await probe.close()
@@ -103,6 +104,14 @@ class Doctor:
             "database", f"{where} is at revision {state.revision}; this release needs {head}",
             MIGRATE + (also if self.auto_migrate else ""),
         )  # fmt: skip
+
+
+async def _guarded(name: str, checking: Awaitable[list[Check]]) -> list[Check]:
+    """A check that breaks (an answer nobody expected) is a line too; the others go on."""
+    try:
+        return await checking
+    except Exception as exc:  # doctor reports every check, whatever happens to one
+        return [failed(name, f"could not be checked: {type(exc).__name__}: {exc}", "try again")]
 
 
 def _newer(revision: str, head: str) -> bool:

@@ -176,3 +176,13 @@ async def fresh(dc: FakeDiscord, needs: Needs) -> list[Check]:
         return await probe.channel(dc_channel(TEXT_ID), needs)
     finally:
         await probe.close()
+
+
+async def test_discord_ids_that_are_not_ids(
+    discord_probe: tuple[FakeDiscord, DiscordProbe],
+) -> None:
+    _, probe = discord_probe
+    [bad] = await probe.channel(Channel("dc", "discord", channel_id="#news"), Needs())
+    assert not bad.ok and bad.detail == "channel_id '#news' is not a Discord id"
+    [admin] = await probe.channel(Channel("admin", "discord", channel_id="x"), Needs(reports=True))
+    assert admin.fix == "set [discord] admin_channel to digits"

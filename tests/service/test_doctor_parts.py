@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.app import _needs, _remote_check, doctor
 from bot.config import ChannelCfg, ContentCfg
-from bot.deliver.probe import Needs
+from bot.deliver.probe import Check, Needs
+from bot.domain import Channel
 from bot.ingest.git import GitCfg
-from bot.service.doctor import Doctor
+from bot.service.doctor import Doctor, Target
 from bot.store.schema import HEAD, DatabaseState
 from tests.conftest import build_settings
 from tests.ingest.git_support import Origin, post
@@ -63,3 +65,30 @@ def test_pin_crosspost_and_mention_are_read_where_the_configuration_has_them() -
     newer = NewerChannel(name="dc", platform="discord", channel_id="2", pin=True,
                          crosspost=True, mention="999")  # fmt: skip
     assert _needs(newer) == Needs(pin=True, crosspost=True, mention="999")
+
+
+class BrokenProbe:
+    """A platform whose answers nobody expected: its checks break, the others go on."""
+
+    async def open(self, channels: Sequence[Channel]) -> list[Check]:
+        return []
+
+    async def channel(self, channel: Channel, needs: Needs) -> list[Check]:
+        raise KeyError("type")
+
+    async def extras(self) -> list[Check]:
+        raise ValueError("odd answer")
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_check_that_breaks_is_a_line_and_the_rest_goes_on() -> None:
+    probe = BrokenProbe()
+    targets = [Target(Channel("tg-news", "telegram", chat_id="1"))]
+    checks = await Doctor({"telegram": probe}, targets, database=current, head=HEAD).run()
+    assert [(c.name, c.ok) for c in checks] == [
+        ("tg-news", False), ("admins and servers", False), ("database", True),
+    ]  # fmt: skip
+    assert checks[0].detail == "could not be checked: KeyError: 'type'"
+    assert probe.closed
