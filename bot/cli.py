@@ -1,4 +1,5 @@
-"""Command line: run, check, preview, publish, queue, status. Every command takes --config."""
+"""Command line: run, check, preview, publish, queue, status, migrate, doctor. Every command
+takes --config."""
 
 from __future__ import annotations
 
@@ -48,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "migrate", parents=[common], help="upgrade the state database's schema to this release"
     )
+    sub.add_parser(
+        "doctor", parents=[common], help="check tokens, chats, permissions and the database, "
+        "sending nothing",
+    )  # fmt: skip
     return parser
 
 
@@ -65,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "queue": _queue,
             "status": _status,
             "migrate": _migrate,
+            "doctor": _doctor,
         }[args.command]
         return handler(settings, args, out)
     except (ConfigError, ContentError) as exc:
@@ -244,3 +250,24 @@ def _migrate(settings: Settings, args: argparse.Namespace, out: Console) -> int:
     else:
         out.print(f"upgraded the state database from {before or 'empty'} to {after}", markup=False)
     return 0
+
+
+def _doctor(settings: Settings, args: argparse.Namespace, out: Console) -> int:
+    from rich.text import Text
+
+    from .app import doctor
+
+    styles = {"✓": "green", "!": "yellow", "✗": "red"}
+    checks = asyncio.run(doctor(settings))
+    for check in checks:
+        line = Text.assemble((check.mark, f"bold {styles[check.mark]}"), " ", (check.name, "bold"))
+        line.append(f": {check.detail}")
+        if check.fix:
+            line.append(f" → {check.fix}", style=styles[check.mark])
+        out.print(line, soft_wrap=True)
+    failures = sum(not c.ok for c in checks)
+    warnings = sum(c.ok and c.warn for c in checks)
+    verdict = "nothing to fix" if not failures else f"{failures} to fix"
+    summary = f"{len(checks)} checks: {verdict}, {warnings} warnings; nothing was sent"
+    out.print(summary, markup=False)
+    return 1 if failures else 0

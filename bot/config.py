@@ -328,6 +328,11 @@ class Settings(_Section):
         """The live database, or a separate SQLite file for dry runs."""
         if self.dry_run:
             return f"sqlite:///{self.data_dir / 'dry-run.sqlite3'}"
+        return self.live_database_url
+
+    @property
+    def live_database_url(self) -> str:
+        """The database a live run uses, even while no token is set yet."""
         if self.secrets.database_url is not None:
             return normalise_db_url(self.secrets.database_url.get_secret_value())
         return f"sqlite:///{self.data_dir / 'bot.sqlite3'}"

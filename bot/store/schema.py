@@ -10,11 +10,24 @@ an advisory lock keeps two processes that start together from upgrading at once.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Connection, MetaData, String, Table, inspect, select, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    inspect,
+    make_url,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ConfigError
 from .models import Base
@@ -99,3 +112,29 @@ def require_current(engine: Engine) -> None:
             f"the database is {at}; this release needs revision {HEAD}. "
             "Run `python -m bot migrate` (or set [database] auto_migrate = true)."
         )
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What `doctor` learns of the state database, without creating or changing it."""
+
+    where: str  # the URL without its password
+    revision: str | None = None  # None: empty, or not created yet
+    created: bool = True  # false: a SQLite file that does not exist yet
+    error: str | None = None  # why it could not be reached
+
+
+def database_state(url: str) -> DatabaseState:
+    parsed = make_url(url)
+    where = parsed.render_as_string(hide_password=True)
+    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if file and file != ":memory:" and not Path(file).is_file():
+        return DatabaseState(where, created=False)
+    engine = create_engine(url)
+    try:
+        return DatabaseState(where, current(engine))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return DatabaseState(where, error=reason)
+    finally:
+        engine.dispose()

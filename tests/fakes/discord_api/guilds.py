@@ -85,6 +85,8 @@ class _GuildRoutes:
         guild_id = req.int_param("guild_id")
         if guild_id not in self.guilds:
             raise _ApiError(404, "Unknown Guild", 10004)
+        if guild_id in self.bot_absent:
+            raise _ApiError(403, "Missing Access", 50001)
         guild = dict(self.guilds[guild_id])
         if req.flag("with_counts"):
             members = 1 + len({int(m["author"]["id"]) for m in self._message_index.values()})

@@ -97,6 +97,8 @@ class _InteractionRoutes:
         guild_id = int(req.params["guild_id"]) if "guild_id" in req.params else None
         if guild_id is not None and guild_id not in self.guilds:
             raise _ApiError(404, "Unknown Guild", 10004)
+        if guild_id in self.commands_denied:
+            raise _ApiError(403, "Missing Access", 50001)
         return application_id, guild_id
 
     def _find_command(self, name: str, guild_id: int | None) -> JsonObject | None:

@@ -30,7 +30,7 @@ class _MessageRoutes:
 
     async def _create_message(self, req: _Request) -> _Reply:
         channel_id = req.int_param("channel_id")
-        self._channel(channel_id)
+        self._check_may_post(self._channel(channel_id), bool(req.files))
         payload = req.body()
         self._check_message_payload(payload, req.files)
 

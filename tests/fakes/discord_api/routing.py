@@ -47,6 +47,8 @@ class _Routing:
             ("GET", "/gateway", self._get_gateway, False),
             ("GET", "/gateway/bot", self._get_gateway_bot, True),
             ("GET", "/guilds/{guild_id}", self._get_guild, True),
+            ("GET", "/guilds/{guild_id}/roles", self._list_roles, True),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member, True),
             ("GET", "/channels/{channel_id}", self._get_channel, True),
             ("GET", "/channels/{channel_id}/messages", self._list_messages, True),
             ("POST", "/channels/{channel_id}/messages", self._create_message, True),

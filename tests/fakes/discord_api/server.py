@@ -25,6 +25,7 @@ from .common import (
 from .controls import _Controls
 from .guilds import _GuildRoutes
 from .interactions import _InteractionRoutes
+from .members import _MemberRoutes
 from .message_store import _MessageStore
 from .messages import _MessageRoutes
 from .models import _ObjectBuilders
@@ -46,6 +47,7 @@ class FakeDiscord(
     _PayloadValidation,
     _MessageStore,
     _GuildRoutes,
+    _MemberRoutes,
     _MessageRoutes,
     _WebhookRoutes,
     _InteractionRoutes,
@@ -113,6 +115,10 @@ class FakeDiscord(
         self.channels: dict[int, JsonObject] = {}
         self.guilds: dict[int, JsonObject] = {}
         self.forbidden_channels: dict[int, tuple[int, str]] = {}
+        self.bot_roles: dict[int, list[int]] = {}  # guild id -> the bot member's role ids
+        self.bot_absent: set[int] = set()  # guilds the bot has left
+        self.bot_timeouts: dict[int, str] = {}  # guild id -> communication_disabled_until
+        self.commands_denied: set[int] = set()  # guilds without the applications.commands scope
 
         self._ids = _Snowflakes()
         self._faults: list[_Fault] = []

@@ -15,8 +15,9 @@ from .common import (
     JsonObject,
     ScopeKey,
 )
-from .decoding import _as_int, _loose_json, _Request
+from .decoding import _as_int, _chat_key, _loose_json, _Request
 from .models import FakeChat, _administrator
+from .rights import bot_member, chat_permissions
 
 
 class _CommandMethods:
@@ -77,6 +78,10 @@ class _CommandMethods:
         return True
 
     async def _get_chat(self, req: _Request) -> JsonObject:
+        key = _chat_key(req.params.get("chat_id"))
+        if isinstance(key, int) and key > 0 and self.chat(key) is None:
+            # a user the bot has never talked with: no private chat exists yet
+            raise ApiError.bad_request("chat not found")
         chat = self._target_chat(req.params)
         info = chat.as_chat()
         info.update(
@@ -92,14 +97,13 @@ class _CommandMethods:
         )
         if chat.type == "private":
             info["has_private_forwards"] = False
+        if (permissions := chat_permissions(chat)) is not None:
+            info["permissions"] = permissions
         return info
 
     def _member(self, chat: FakeChat, user_id: int) -> JsonObject:
         if user_id == self.bot_id:
-            user = self._bot_user()
-            if chat.bot_is_admin:
-                return _administrator(user, chat, can_be_edited=False)
-            return {"status": "member", "user": user}
+            return bot_member(chat, self._bot_user())
         user = self.make_user(user_id, language_code=None)
         if user_id == chat.owner_id:
             return {"status": "creator", "user": user, "is_anonymous": False}

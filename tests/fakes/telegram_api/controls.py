@@ -10,6 +10,7 @@ from .common import UPDATES_OFF_BY_DEFAULT, ChatType, JsonObject
 from .decoding import _chat_key, _Upload
 from .formatting import _autodetect_entities
 from .models import Call, FakeChat, SentMessage, _Fault, _infer_chat_type, _strip_reply
+from .rights import STATUSES
 
 
 class _Controls:
@@ -27,11 +28,21 @@ class _Controls:
         owner_id: int | None = None,
         admin_ids: Iterable[int] = (),
         bot_is_admin: bool = True,
+        bot_status: str | None = None,
+        bot_rights: Mapping[str, bool] | None = None,
+        permissions: Mapping[str, bool] | None = None,
     ) -> FakeChat:
         """Make a chat known (and so reachable when ``known_chats`` restricts chats).
 
         ``chat_id`` may be ``"@username"``: the chat then gets a channel-style id.
+        ``bot_status`` (``administrator``, ``member``, ``restricted`` or ``left``; default by
+        ``bot_is_admin``) and ``bot_rights`` (``can_*`` fields over that status's defaults)
+        make the bot's ChatMember object; ``permissions`` the group's ChatPermissions for
+        members. Sending where they forbid it is refused as the Bot API refuses it.
         """
+        status = bot_status or ("administrator" if bot_is_admin else "member")
+        if status not in STATUSES:
+            raise ValueError(f"bot_status must be one of {STATUSES}")
         key = _chat_key(chat_id)
         if key is None:
             raise ValueError(f"not a chat id: {chat_id!r}")
@@ -56,9 +67,12 @@ class _Controls:
             is_forum=is_forum,
             owner_id=owner_id,
             admin_ids=tuple(admin_ids),
-            bot_is_admin=bot_is_admin,
+            bot_is_admin=status == "administrator",
             kicked=previous.kicked if previous else False,
             next_message_id=previous.next_message_id if previous else 1,
+            bot_status=status,
+            bot_rights=dict(bot_rights or {}),
+            permissions=dict(permissions) if permissions is not None else None,
         )
         self._chats[numeric] = chat
         if username:

@@ -94,6 +94,9 @@ class FakeChat:
     bot_is_admin: bool = True
     kicked: bool = False
     next_message_id: int = 1
+    bot_status: str = "administrator"  # administrator | member | restricted | left
+    bot_rights: dict[str, bool] = field(default_factory=dict)  # over the status's defaults
+    permissions: dict[str, bool] | None = None  # the members' defaults, in groups
 
     def as_chat(self) -> JsonObject:
         chat: JsonObject = {"id": self.id, "type": self.type}

@@ -15,6 +15,7 @@ from .common import (
 from .decoding import _Request
 from .formatting import FormattedText
 from .models import _Media, _put_media
+from .rights import check_may_send
 
 
 class _SendingMethods:
@@ -23,6 +24,7 @@ class _SendingMethods:
     async def _send_message(self, req: _Request) -> JsonObject:
         params = req.params
         chat = self._target_chat(params)
+        check_may_send(chat, "text")
         thread_id = self._thread_id(chat, params)
         reply_to = self._reply_target(chat, params)
         text = self._format(params.get("text"), params.get("parse_mode"), params.get("entities"))
@@ -56,6 +58,7 @@ class _SendingMethods:
     def _send_single_media(self, req: _Request, kind: MediaType) -> JsonObject:
         params = req.params
         chat = self._target_chat(params)
+        check_may_send(chat, kind)
         thread_id = self._thread_id(chat, params)
         reply_to = self._reply_target(chat, params)
         caption = self._caption(params)
@@ -105,6 +108,8 @@ class _SendingMethods:
                     f"can't parse InputMedia: media type \"{kind}\" can't be sent in an album"
                 )
             kinds.append(kind)
+        for kind in dict.fromkeys(kinds):
+            check_may_send(chat, kind)
         if len(set(kinds)) > 1 and {"document", "audio"} & set(kinds):
             raise ApiError.bad_request(
                 "documents and audio files can be only grouped in an album with messages of "

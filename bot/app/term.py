@@ -1,138 +1,43 @@
-"""Composition root: builds every part from the settings, and runs them in one event loop.
-
-Nothing imports this module but the command line. Each part gets only what it needs — its
-configuration section, the store, the clock, the few other parts it talks to.
-"""
+"""One leadership term's work: everything the leading process runs, built and started."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import signal
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .admin.runtime import Part, Running, admin_parts, start_all
-from .config import Settings
-from .deliver.factory import publishers_for
-from .deliver.outbox import Outbox
-from .deliver.pacing import Pacer
-from .deliver.publisher import Publisher
-from .deliver.sender import Sender
-from .errors import ConfigError, ContentError, DeliveryError
-from .format.layout import FormatOptions
-from .ingest.loader import Content
-from .ingest.parse import ParseContext
-from .ingest.watcher import ContentWatcher
-from .logs import setup_logging
-from .schedule.plan import JobSpec
-from .schedule.scheduler import Scheduler
-from .service.admin import AdminOps, Written
-from .service.announce import Announcer
-from .service.follow import Follower, PushRelay
-from .service.guild_events import GuildEventApi, GuildEvents
-from .service.handover import hand_over, send_here
-from .service.health import Health, HealthMonitor
-from .service.leadership import Leadership
-from .service.lifecycle import Lifecycle, Summary
-from .service.monitor import MetricsSink, Monitor
-from .service.prepare import Preparer
-from .service.queries import Queries
-from .service.reports import Reporter, to_chat
-from .store.repo import Delivery, Store
+from ..admin.runtime import Part, Running, admin_parts, start_all
+from ..config import Settings
+from ..deliver.outbox import Outbox
+from ..deliver.pacing import Pacer
+from ..deliver.sender import Sender
+from ..errors import ConfigError, DeliveryError
+from ..ingest.watcher import ContentWatcher
+from ..logs import setup_logging
+from ..schedule.plan import JobSpec
+from ..schedule.scheduler import Scheduler
+from ..service.admin import AdminOps, Written
+from ..service.announce import Announcer
+from ..service.follow import Follower
+from ..service.guild_events import GuildEventApi, GuildEvents
+from ..service.health import Health, HealthMonitor
+from ..service.leadership import Leadership
+from ..service.lifecycle import Lifecycle, Summary
+from ..service.monitor import MetricsSink, Monitor
+from ..service.reports import Reporter, to_chat
+from ..store.repo import Store
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .ingest.git.process import Repository
-    from .web.metrics import Metrics
-    from .web.server import WebServer
+from .parts import build_publishers, content_of, git_source, open_store, preparer_of, queries_of
 
 log = logging.getLogger("bot")
-HAND_OVER_WAIT = 600.0  # seconds `publish` waits for its deliveries
-
-
-# -- parts built from the settings -------------------------------------------------------------
-def format_options(settings: Settings) -> FormatOptions:
-    a = settings.association
-    return FormatOptions(
-        association=a.name,
-        site_url=a.site_url,
-        post_url_template=a.post_url,
-        color=a.color_int,
-        tz=a.tz,
-    )
-
-
-def content_of(settings: Settings) -> Content:
-    c = settings.content
-    ctx = ParseContext(settings.association.tz, c.publish_hour)
-    root = settings.content_root if c.git is not None else None
-    return Content(tuple(settings.content_dirs()), ctx, c.max_file_bytes, root)
-
-
-def preparer_of(settings: Settings) -> Preparer:
-    return Preparer(
-        static_dir=settings.static_dir(),
-        cache_dir=Path(settings.data_dir) / "cache",
-        opts=format_options(settings),
-        max_images=settings.content.max_images,
-    )
-
-
-def queries_of(settings: Settings) -> Queries:
-    return Queries(
-        content_of(settings),
-        preparer_of(settings),
-        settings.channel_list(),
-        offsets=settings.reminders.offsets,
-        recurring=settings.reminders.recurring,
-        tz=settings.association.tz,
-        warnings=settings.config_warnings(),
-    )
-
-
-def git_source(settings: Settings) -> Repository | None:
-    git = settings.content.git
-    if git is None:
-        return None
-    from .ingest.git.credentials import GitCredentials
-    from .ingest.git.process import Repository
-
-    secrets = settings.secrets
-    credentials = GitCredentials(
-        token=secrets.git_token.get_secret_value() if secrets.git_token else None,
-        ssh_key=secrets.git_ssh_key,
-        username=secrets.git_username,
-    )
-    return Repository(
-        git.url, branch=git.branch, checkout=settings.content_root, credentials=credentials,
-        author=git.author, timeout=max(settings.delivery.request_timeout, 60.0),
-        folders=[str(d) for d in settings.content.dir],
-    )  # fmt: skip
-
-
-def open_store(settings: Settings) -> Store:
-    return Store(settings.database_url, migrate=settings.database.auto_migrate)
-
-
-def build_publishers(settings: Settings, console: Console | None) -> dict[str, Publisher]:
-    """Real publishers where a token (or webhook URL) is set, the console elsewhere."""
-    tg, dc = settings.secrets.telegram_bot_token, settings.secrets.discord_bot_token
-    return publishers_for(
-        dry_run=settings.dry_run,
-        telegram_token=tg.get_secret_value() if tg is not None else None,
-        telegram_api=settings.telegram.api_url,
-        discord_token=dc.get_secret_value() if dc is not None else None,
-        discord_api=settings.discord.api_url,
-        webhooks={c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))},
-        timeout=settings.delivery.request_timeout,
-        console=console,
-    )
 
 
 # -- one leadership term's work ----------------------------------------------------------------
@@ -374,125 +279,3 @@ class App:
             f"ready in {self.ready_after or 0:.2f}s: {mode}, {len(self.channels)} channels, "
             f"watching {', '.join(str(f) for f in self.content.folders)}"
         )
-
-
-# -- the commands that run parts ---------------------------------------------------------------
-async def run_service(
-    settings: Settings, *, console: Console | None = None, announce_existing: bool | None = None
-) -> None:
-    """`python -m bot run`: stand by until this process leads, then work until told to stop.
-
-    Losing the lease (the database unreachable for longer than the lease) stops the work and
-    goes back to standing by, so two processes never both work for long. HTTP (health,
-    metrics, the push webhook) answers in both roles.
-    """
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    setup_logging(settings.secret_values())
-    tz = settings.association.tz
-    store = open_store(settings)
-    leadership = Leadership(store, clock=lambda: datetime.now(tz))
-    health, relay = Health(role="standby"), PushRelay()
-    metrics = metrics_of(store) if settings.http is not None else None
-    web = web_server(settings, health, metrics, relay)
-    try:
-        if web is not None:
-            await web.start()  # it logs where it listens
-        while await leadership.wait(stop):
-            app = App(
-                settings, console=console, announce_existing=announce_existing, store=store,
-                leadership=leadership, health=health, metrics=metrics,
-            )  # fmt: skip
-            health.role, relay.follower = "leader", app.follower
-            if metrics is not None:
-                metrics.set_leader(True)
-            try:
-                await app.start()
-                log.info("leading: %s", app.describe())
-                await _until_either(stop, leadership.lost)
-            finally:
-                log.info("stopping")
-                health.role, relay.follower = "standby", None
-                if metrics is not None:
-                    metrics.set_leader(False)
-                await app.stop()
-    finally:
-        if web is not None:
-            await web.stop()
-        await leadership.close()
-        store.close()
-
-
-async def _until_either(*events: asyncio.Event) -> None:
-    waits = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
-
-
-def metrics_of(store: Store) -> Metrics:
-    from .web.metrics import Metrics
-
-    return Metrics(pending=store.pending_counts)
-
-
-def web_server(
-    settings: Settings, health: Health, metrics: Metrics | None, relay: PushRelay
-) -> WebServer | None:
-    """HTTP where `[http]` asks for it: health, metrics, and the push webhook."""
-    if settings.http is None or metrics is None:
-        return None
-    import os
-
-    from .web.listen import parse_listen
-    from .web.server import WebServer
-
-    host, port = parse_listen(settings.http.listen, os.environ)
-    secret = settings.secrets.git_webhook_secret
-    git = settings.content.git
-    return WebServer(
-        host=host, port=port, health=health, metrics=metrics,
-        on_push=relay if git is not None else None,
-        webhook_secret=secret.get_secret_value() if secret else None,
-        branch=git.branch if git is not None else None,
-    )  # fmt: skip
-
-
-async def publish_once(
-    settings: Settings, path: Path, only: list[str] | None, console: Console | None = None
-) -> list[Delivery]:
-    """`python -m bot publish`: send one post now; the deliveries as they ended.
-
-    With a service running on the same database, the deliveries are handed to it (one sender
-    keeps the pacing whole); otherwise this command sends them, leading for the moment.
-    """
-    post = content_of(settings).load_path(path)
-    known = {c.name for c in settings.channel_list()}
-    for name in only or []:
-        if name not in known:
-            raise ContentError(str(path), f"unknown channel {name!r}")
-    tz = settings.association.tz
-    store = open_store(settings)
-    leadership = Leadership(store, clock=lambda: datetime.now(tz))
-    try:
-        if leadership.try_take():
-            app = App(settings, console=console, watch=False, store=store, leadership=leadership)
-            parts = (app.publishers.values(), app.outbox, app.leadership)
-            ids = await send_here(app.announcer, store, *parts, post, only, wait=HAND_OVER_WAIT)
-        else:
-            log.info("handing the post over to the running service: %s", leadership.holder())
-            announcer = Announcer(
-                store, preparer_of(settings), settings.channel_list(),
-                wake=lambda _channel: None, report=Reporter([]).report,
-                clock=lambda: datetime.now(tz),
-            )  # fmt: skip
-            ids = await hand_over(announcer, store, post, only, wait=HAND_OVER_WAIT)
-        return [d for d in store.deliveries(post_key=post.key) if d.id in ids]
-    finally:
-        await leadership.close()
-        store.close()
