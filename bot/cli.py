@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -15,51 +16,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .cli_parser import parser
 from .config import Settings, load_settings
 from .errors import BotError, ConfigError, ContentError
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot", description="Association announcement bot"
-    )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config", help="configuration file (default: $BOT_CONFIG or config/bot.toml)"
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", parents=[common], help="run the service")
-    run.add_argument(
-        "--announce-existing",
-        action="store_true",
-        default=None,
-        help="on a first start, announce the posts already there",
-    )
-    sub.add_parser("check", parents=[common], help="validate the configuration and every post")
-    preview = sub.add_parser("preview", parents=[common], help="render a post without sending")
-    preview.add_argument("path")
-    preview.add_argument("--platform", choices=["telegram", "discord"])
-    preview.add_argument("--json", action="store_true", help="print the exact API requests")
-    preview.add_argument("--png", metavar="OUT.png", help="write a picture of what members see")
-    publish = sub.add_parser("publish", parents=[common], help="send a post now")
-    publish.add_argument("path")
-    publish.add_argument("--channel", action="append", help="only this channel (repeatable)")
-    sub.add_parser("queue", parents=[common], help="list scheduled jobs and queued deliveries")
-    sub.add_parser("status", parents=[common], help="deliveries and failures per channel")
-    sub.add_parser(
-        "migrate", parents=[common], help="upgrade the state database's schema to this release"
-    )
-    sub.add_parser(
-        "doctor", parents=[common], help="check tokens, chats, permissions and the database, "
-        "sending nothing",
-    )  # fmt: skip
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         settings = load_settings(args.config)
         handler = {
@@ -74,10 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         }[args.command]
         return handler(settings, args, out)
     except (ConfigError, ContentError) as exc:
-        err.print(f"error: {exc}", markup=False)
+        print(f"error: {exc}", file=sys.stderr)
         return 1 if args.command != "run" else 2
     except BotError as exc:
-        err.print(f"error: {exc}", markup=False)
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -93,7 +57,8 @@ def _run(settings: Settings, args: argparse.Namespace, out: Console) -> int:
 def _check(settings: Settings, args: argparse.Namespace, out: Console) -> int:
     from .app import queries_of
 
-    report = queries_of(settings).check()
+    with progress_bar(out, "checking posts") as progress:
+        report = queries_of(settings).check(progress)
     for line in report.warnings:
         out.print(f"warning: {line}", markup=False)
     for line in report.problems:
@@ -104,6 +69,23 @@ def _check(settings: Settings, args: argparse.Namespace, out: Console) -> int:
         markup=False,
     )
     return 1 if report.problems else 0
+
+
+@contextlib.contextmanager
+def progress_bar(out: Console, what: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar on a terminal once there are many files; nothing elsewhere (logs, pipes)."""
+    if not out.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=out, transient=True) as bar:
+        task = bar.add_task(what, total=None, visible=False)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=total >= 500)
+
+        yield advance
 
 
 def _preview(settings: Settings, args: argparse.Namespace, out: Console) -> int:

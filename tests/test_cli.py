@@ -103,3 +103,14 @@ def test_status_refuses_an_old_database_when_told_not_to_migrate(
     assert "python -m bot migrate" in capsys.readouterr().err
     assert main(["migrate"]) == 0
     assert main(["status"]) == 0
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "check", "preview", "publish", "queue", "status", "migrate", "doctor"]
+)
+def test_every_command_explains_itself(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "--config PATH" in text and "example" in text and "TELEGRAM_BOT_TOKEN" in text

@@ -7,6 +7,8 @@ import contextlib
 import logging
 import os
 import signal
+import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -62,7 +64,8 @@ async def run_service(
             if metrics is not None:
                 metrics.set_leader(True)
             try:
-                await app.start()
+                with reading_progress() as app.progress:
+                    await app.start()
                 log.info("leading: %s", app.describe())
                 await _until_either(stop, leadership.lost)
             finally:
@@ -112,3 +115,27 @@ def web_server(
         webhook_secret=secret.get_secret_value() if secret else None,
         branch=git.branch if git is not None else None,
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def reading_progress(every: int = 2000) -> Iterator[Callable[[int, int], None]]:
+    """How reading a large archive goes: a bar on a terminal, a log line every `every`
+    files elsewhere (a host's log)."""
+    if not sys.stderr.isatty():
+
+        def log_it(done: int, total: int) -> None:
+            if total >= every and (done % every == 0 or done == total):
+                log.info("reading posts: %d of %d", done, total)
+
+        yield log_it
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading posts", total=None, visible=False)
+
+        def show(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=total >= 500)
+
+        yield show

@@ -57,6 +57,7 @@ class App:
         leadership: Leadership | None = None,
         health: Health | None = None,
         metrics: MetricsSink | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.settings = settings
         tz = settings.association.tz
@@ -66,6 +67,7 @@ class App:
         self.redactor = setup_logging(secrets)
         self.health = health or Health()
         self.monitor = Monitor(self.health, metrics)
+        self.progress = progress  # told how reading the posts goes (a large first start)
         if announce_existing is None:  # a dry run keeps its own state: it shows the archive
             announce_existing = True if settings.dry_run else settings.content.announce_existing
         self.watch, self.with_admin = watch, with_admin
@@ -203,7 +205,7 @@ class App:
 
     async def _reconcile(self) -> None:
         known = self.lifecycle.known_files()
-        loaded = await asyncio.to_thread(self.content.load_all, known)
+        loaded = await asyncio.to_thread(self.content.load_all, known, self.progress)
         self.summary = await self.lifecycle.reconcile(loaded)
         self._reconciled.set()
 

@@ -6,7 +6,7 @@ commands write sentences.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -60,9 +60,9 @@ class Queries:
         self.config_warnings = list(warnings)  # e.g. a webhook whose URL variable is not set
 
     # -- check --------------------------------------------------------------------------------
-    def check(self) -> CheckReport:
+    def check(self, progress: Callable[[int, int], None] | None = None) -> CheckReport:
         """Every problem (file: reason) that would keep a post or an image from going out."""
-        loaded = self.content.load_all()
+        loaded = self.content.load_all(progress=progress)
         report = CheckReport([str(e) for e in loaded.errors], list(self.config_warnings))
         names = {c.name for c in self.channels}
         for post in loaded.posts:
