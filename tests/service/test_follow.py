@@ -231,3 +231,44 @@ async def test_healthz_turns_503_when_a_worker_is_stuck(git_settings, tg, dc) ->
     finally:
         await web.stop()
         await app.stop()
+
+
+async def test_a_huge_or_binary_post_is_reported_and_the_others_go_out(
+    git_settings, origin: Origin, tg, dc
+) -> None:
+    app = await started(git_settings())
+    try:
+        origin.commit({
+            "posts/huge.md": "---\ntitle: Huge\ndate: 2026-11-20\n---\n" + "x" * 3_000_000,
+            "posts/binary.md": b"\x00\x01\x02" * 100,
+            "posts/fine.md": post("Fine", "Still goes out.", "2026-11-20"),
+        })  # fmt: skip
+        await fetched(app, tg, lambda: "Fine" in titles(tg))
+        await wait_for(lambda: len(tg.messages_in(4242)) >= 1, timeout=10)
+        reported = " ".join(m.text for m in tg.messages_in(4242))
+        assert "posts/huge.md" in reported and "posts/binary.md" in reported
+    finally:
+        await app.stop()
+
+
+async def test_a_token_never_shows_in_logs_or_reports(
+    tmp_path: Path, make_settings, tg, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "ghp_" + "S3cretTokenValue" * 2
+    url = f"https://x-access-token:{token}@127.0.0.1:9/csaj/site.git"  # nothing listens on 9
+    settings = make_settings(
+        tg=tg, webhook=False, telegram={"admin_chat": "4242"},
+        content={"dir": ["posts"], "git": {"url": url, "checkout": tmp_path / "site"}},
+    )  # fmt: skip
+    with caplog.at_level("DEBUG"):
+        app = await started(settings)
+        try:
+            await wait_for(lambda: tg.messages_in(4242), timeout=20)
+        finally:
+            await app.stop()
+    assert token not in caplog.text
+    assert all(token not in m.text for m in tg.messages_in(4242))
+    assert any("website's repository" in m.text for m in tg.messages_in(4242))
+    assert not (tmp_path / "site" / ".git").exists() or token not in (
+        (tmp_path / "site" / ".git" / "config").read_text(errors="replace")
+    )
