@@ -462,3 +462,17 @@ def timed_batches(app: App, log: list[dict[str, Any]]) -> None:
             log.append({"began": began, "ended": time.monotonic(), "files": names})
 
     app.watcher.on_batch = on_batch
+
+
+def first_arrivals(received: dict[str, Any]) -> tuple[dict[int, float], dict[str, float]]:
+    """When the first message reached each Telegram chat and each Discord channel (by id), from
+    what `RemoteFakes.dump()` returned."""
+    telegram: dict[int, float] = {}
+    for call in received["telegram"]["calls"]:
+        if call["method"] == "sendMessage" and isinstance(call["chat_id"], int):
+            telegram.setdefault(call["chat_id"], call["time"])
+    discord: dict[str, float] = {}
+    for dcall in received["discord"]["calls"]:
+        if dcall["method"] == "POST" and dcall["path"].endswith("/messages"):
+            discord.setdefault(dcall["path"].split("/")[-2], dcall["at"])
+    return telegram, discord

@@ -24,6 +24,7 @@ from .common import (
     RemoteFakes,
     StoreCalls,
     atomic_write,
+    first_arrivals,
     header,
     quiet_logging,
     settings_for,
@@ -91,14 +92,7 @@ async def run_once(
                 await app.stop(grace=5)
             received = await remote.dump()
 
-        tg_first: dict[int, float] = {}
-        for call in received["telegram"]["calls"]:
-            if call["method"] == "sendMessage" and isinstance(call["chat_id"], int):
-                tg_first.setdefault(call["chat_id"], call["time"])
-        dc_first: dict[str, float] = {}
-        for dcall in received["discord"]["calls"]:
-            if dcall["method"] == "POST" and dcall["path"].endswith("/messages"):
-                dc_first.setdefault(dcall["path"].split("/")[-2], dcall["at"])
+        tg_first, dc_first = first_arrivals(received)
         lat_tg: list[float] = []
         lat_dc: list[float] = []
         lat_first: list[float] = []

@@ -31,6 +31,7 @@ from tests.ingest.git_support import Origin
 
 from .common import (
     RemoteFakes,
+    first_arrivals,
     header,
     quiet_logging,
     settings_for,
@@ -115,14 +116,7 @@ async def run_once(pushes: int, interval: float, webhook: bool) -> dict[str, Any
                 await app.stop(grace=5)
                 origin.close()
             received = await remote.dump()
-    first: dict[int, float] = {}
-    for call in received["telegram"]["calls"]:
-        if call["method"] == "sendMessage" and isinstance(call["chat_id"], int):
-            first.setdefault(call["chat_id"], call["time"])
-    dc_first: dict[str, float] = {}
-    for dcall in received["discord"]["calls"]:
-        if dcall["method"] == "POST" and dcall["path"].endswith("/messages"):
-            dc_first.setdefault(dcall["path"].split("/")[-2], dcall["at"])
+    first, dc_first = first_arrivals(received)
     latencies, missing = [], []
     for i in range(pushes):
         times = [t for t in (first.get(chat_ids[i]), dc_first.get(str(dc_ids[i]))) if t]

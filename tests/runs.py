@@ -11,19 +11,28 @@ from pathlib import Path
 
 from bot.config import normalise_db_url
 from bot.store.repo import Store
-from tests.conftest import DC_CHANNEL, ROOT
+from tests.conftest import DC_CHANNEL, ROOT, TG_CHAT
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 
 CHATS = {"a": 5001, "b": 5002}  # private chats: about one message a second each
 
 
-def config(root: Path, tg: FakeTelegram, dc: FakeDiscord) -> Path:
-    chats = "".join(
-        f'[[channels]]\nname = "tg-{tag}"\nplatform = "telegram"\nchat_id = "{chat}"\n'
-        f'tags = ["{tag}"]\n'
-        for tag, chat in CHATS.items()
-    )
+def config(
+    root: Path, tg: FakeTelegram, dc: FakeDiscord, *, chats: dict[str, int] | None = CHATS,
+    admins: bool = True,
+) -> Path:  # fmt: skip
+    """A configuration file for `python -m bot run` against the fakes: a Discord channel `dc`
+    and a Telegram channel per entry of `chats` (`tg-<tag>`, for posts tagged `<tag>`), or a
+    single `tg` for every post when `chats` is None."""
+    if chats is None:
+        telegram = f'[[channels]]\nname = "tg"\nplatform = "telegram"\nchat_id = "{TG_CHAT}"\n'
+    else:
+        telegram = "".join(
+            f'[[channels]]\nname = "tg-{tag}"\nplatform = "telegram"\nchat_id = "{chat}"\n'
+            f'tags = ["{tag}"]\n'
+            for tag, chat in chats.items()
+        )
     path = root / "bot.toml"
     path.write_text(
         f"""
@@ -36,7 +45,7 @@ static_dir = "{root / "static"}"
 debounce_ms = 50
 [telegram]
 api_url = "{tg.base_url}"
-admins = [111111]
+{"admins = [111111]" if admins else ""}
 [discord]
 api_url = "{dc.api_url}"
 [delivery]
@@ -46,7 +55,7 @@ backoff_max = 1.0
 name = "dc"
 platform = "discord"
 channel_id = "{DC_CHANNEL}"
-{chats}""",
+{telegram}""",
         encoding="utf-8",
     )
     return path
@@ -55,11 +64,14 @@ channel_id = "{DC_CHANNEL}"
 class Processes:
     """`python -m bot run` processes of one test, their logs kept for a failing assertion."""
 
-    def __init__(self, cfg: Path, tg: FakeTelegram, dc: FakeDiscord, db_url: str) -> None:
-        self.cfg, self.db_url = cfg, db_url
+    def __init__(
+        self, cfg: Path, tg: FakeTelegram, dc: FakeDiscord, db_url: str | None = None
+    ) -> None:
+        self.cfg = cfg
+        self.db_url = db_url or f"sqlite:///{cfg.parent / 'data' / 'bot.sqlite3'}"
         self.env = {
             **os.environ, "TELEGRAM_BOT_TOKEN": tg.token, "DISCORD_BOT_TOKEN": dc.token,
-            "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": self.db_url, "PYTHONPATH": str(ROOT),
         }  # fmt: skip
         self.running: list[asyncio.subprocess.Process] = []
 

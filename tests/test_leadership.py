@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,19 +18,10 @@ from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import wait_for, write_post
 from tests.runs import CHATS, Processes, config
-from tests.store.conftest import postgres_schema_url
 
 pytestmark = pytest.mark.slow
 POSTS = 40
 HOLD = {"timeout": 40}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
-    else:
-        yield from postgres_schema_url()
 
 
 def titles_in(tg: FakeTelegram, chat: int) -> Counter[str]:

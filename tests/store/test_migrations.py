@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from bot.store.models import Base, UTCDateTime
 from bot.store.repo import Store
 from tests.conftest import DC_CHANNEL, TG_CHAT
 from tests.helpers import write_post
-from tests.store.conftest import postgres_schema_url
 
 WHEN = UTCDateTime()
 
@@ -78,14 +76,6 @@ def first_release_tables() -> sa.MetaData:
         sa.Column("sent_at", WHEN, nullable=False),
     )  # fmt: skip
     return meta
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
-    else:
-        yield from postgres_schema_url()
 
 
 def test_the_models_are_what_the_migrations_make(db_url: str) -> None:

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from tests.conftest import DC_CHANNEL, TG_CHAT
+from tests.conftest import DC_CHANNEL, TG_CHAT, postgres_schema_url
 from tests.helpers import wait_for, write_post
-from tests.store.conftest import postgres_schema_url
 
 pytestmark = pytest.mark.postgres
 
