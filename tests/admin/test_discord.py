@@ -60,7 +60,7 @@ async def test_announce_from_discord_reaches_every_channel_once(
     )
     assert data["flags"] & EPHEMERAL
     assert data["content"].startswith(
-        "Publishing «Sports day» with 1 photo(s) to tg-news, dc-news."
+        "Publishing «Sports day» with 1 photo to tg-news, dc-news."
     )
     [path] = (site / "content" / "announcements").glob("*sports-day.md")
     assert read_frontmatter(path.read_text(encoding="utf-8"))["images"] == [
@@ -166,7 +166,7 @@ async def test_schedule_an_existing_post(start_app: StartApp, dc: GatewayDiscord
     )
     assert {j.id for j in app.scheduler.jobs()} == {f"post:{KEY}:publish"}
     queue = await dc_command(dc, "queue")
-    assert queue["content"].startswith("1 scheduled job(s):")
+    assert queue["content"].startswith("1 scheduled job:")
 
 
 async def test_mistakes_get_a_clear_answer_and_change_nothing(

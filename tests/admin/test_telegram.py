@@ -71,7 +71,7 @@ async def test_announce_from_telegram_reaches_every_channel_once(
         tg.push_update(update)
     [answer] = await eventually(lambda: tg.messages_in(ADMIN))
     assert answer.text.startswith(
-        "Publishing «Khmer New Year party» with 2 photo(s) to tg-news, dc-news."
+        "Publishing «Khmer New Year party» with 2 photos to tg-news, dc-news."
     )
 
     [path] = (site / "content" / "announcements").glob("*.md")
@@ -144,7 +144,7 @@ async def test_status_and_resend(start_app: StartApp, tg: FakeTelegram, dc: Gate
     [answer] = await tg_command(tg, "/resend 70th anniversary dc-news")
     assert (
         answer.text.startswith("Sending «70th Anniversary")
-        and "again to dc-news (1 deliveries queued)" in answer.text
+        and "again to dc-news (1 delivery queued)" in answer.text
     )
     await all_delivered(app, KEY, 1)
     [status] = await tg_command(tg, "/status")
