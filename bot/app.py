@@ -36,9 +36,11 @@ from .schedule.plan import JobSpec
 from .schedule.scheduler import Scheduler
 from .service.admin import AdminOps
 from .service.announce import Announcer
+from .service.drafts import Drafts
 from .service.guild_events import GuildEventApi, GuildEvents
 from .service.leadership import Leadership
 from .service.lifecycle import Lifecycle, Summary
+from .service.pictures import Pictures
 from .service.prepare import Preparer
 from .service.queries import Queries
 from .service.reports import Reporter, to_chat
@@ -176,6 +178,7 @@ class App:
         self._reconciled = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         self.admin: Running | None = None
+        self.painter: Any = None  # the preview pictures' Chromium, while admin commands run
         self.summary: Summary | None = None
         self.ready_after: float | None = None
 
@@ -197,11 +200,34 @@ class App:
             publish_hour=s.content.publish_hour, tz=s.association.tz, clock=self.clock,
         )  # fmt: skip
 
+    def drafts(self, ops: AdminOps) -> Drafts:
+        """Drafts waiting for a decision, and the preview pictures the admins see."""
+        from .deliver.picture.painter import Painter
+
+        s, data = self.settings, Path(self.settings.data_dir)
+        folder = data / "drafts"  # each draft's photos, until it is published
+        preparer = Preparer(static_dir=folder, cache_dir=data / "cache", opts=format_options(s),
+                            max_images=s.content.max_images)  # fmt: skip
+        queries = Queries(self.content, preparer, list(self.channels.values()),
+                          offsets=s.reminders.offsets, tz=s.association.tz)  # fmt: skip
+        if Painter.available():
+            self.painter = Painter(tz=s.association.tz, clock=self.clock)
+        else:
+            log.info("preview pictures: off, no Chromium (make system-deps); text previews")
+        pictures = Pictures(self.painter, data / "cache" / "pictures")
+        drafts = Drafts(
+            ops, self.store, queries, pictures, folder, ctx=self.content.ctx, clock=self.clock,
+            desk_lang=s.association.locale,
+        )  # fmt: skip
+        drafts.start()
+        return drafts
+
     def _admin_parts(self) -> dict[str, Part]:
         from .deliver.discord import DiscordPublisher
         from .deliver.telegram import TelegramPublisher
 
         ops, parts = self.admin_ops(), dict[str, Part]()
+        drafts = self.drafts(ops)
         tg, cfg = self.publishers["telegram"], self.settings.telegram
         if isinstance(tg, TelegramPublisher) and (cfg.admins or cfg.chat_admins_are_admins):
             from .admin.telegram import TelegramAdmin
@@ -209,7 +235,7 @@ class App:
             chats = [c.chat_id for c in self.channels.values() if c.chat_id]
             parts["Telegram"] = TelegramAdmin(
                 ops, tg.bot, cfg, chats=chats, association=self.settings.association.name,
-                send=self.sender.send_now,
+                send=self.sender.send_now, drafts=drafts, admin_cfg=self.settings.admin,
             )  # fmt: skip
         elif isinstance(tg, TelegramPublisher):
             log.info("admin commands: off on Telegram, no admins in [telegram] admins")
@@ -222,7 +248,10 @@ class App:
             else:
                 from .admin.discord import DiscordAdmin
 
-                parts["Discord"] = DiscordAdmin(ops, dc.client, self.settings.discord)
+                parts["Discord"] = DiscordAdmin(
+                    ops, dc.client, self.settings.discord, drafts=drafts,
+                    send=self.sender.send_now, admin_cfg=self.settings.admin,
+                )  # fmt: skip
         return parts
 
     async def _on_files(self, changed: set[Path], removed: set[Path]) -> None:
@@ -284,6 +313,8 @@ class App:
                     await asyncio.wait_for(asyncio.shield(task), timeout=grace)
         if self.admin is not None:
             await self.admin.stop()
+        if self.painter is not None:
+            await self.painter.close()
         self.scheduler.shutdown()
         await self.leadership.release()
         await self.outbox.stop(grace)

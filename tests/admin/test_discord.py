@@ -50,7 +50,7 @@ async def test_commands_are_registered_in_the_guild_for_managers(
 async def test_announce_from_discord_reaches_every_channel_once(
     start_app: StartApp, tg: FakeTelegram, dc: GatewayDiscord, site: Path
 ) -> None:
-    app = await start_app()
+    app = await start_app(admin={"confirm": False})
     poster = dc.add_attachment(jpeg("green"), "poster.jpg")
     text = option("text", "Football and volleyball on Sunday.")
     image = option("image1", poster["id"], 11)
@@ -81,7 +81,7 @@ async def test_announce_from_discord_reaches_every_channel_once(
 async def test_announce_without_text_opens_a_form_for_line_breaks(
     start_app: StartApp, dc: GatewayDiscord, site: Path
 ) -> None:
-    await start_app()
+    await start_app(admin={"confirm": False})
     opener = interaction(dc, "announce", option("title", "Film night"), user_id=7001)
     await dc.dispatch_interaction(opener)
     form = await reply_to(dc, opener)
@@ -128,7 +128,10 @@ async def test_members_without_manage_server_or_the_role_are_refused(
     assert snapshot(site) == before
 
 
-async def test_autocomplete_and_preview(start_app: StartApp, dc: GatewayDiscord) -> None:
+async def test_autocomplete_and_preview_without_a_renderer(
+    start_app: StartApp, dc: GatewayDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")  # no picture: embeds instead
     await start_app()
     typing = interaction(
         dc, "preview", {"name": "post", "type": 3, "value": "70th", "focused": True}

@@ -59,7 +59,7 @@ async def test_announcement_chat_admins_may_be_admins(
 async def test_announce_from_telegram_reaches_every_channel_once(
     start_app: StartApp, tg: FakeTelegram, dc: GatewayDiscord, site: Path
 ) -> None:
-    app = await start_app()
+    app = await start_app(admin={"confirm": False})
     batches = watch_batches(app)
     first = tg.make_command_update(
         text="/announce Khmer New Year party\nJoin us on **14 April** at the community hall.",
@@ -126,9 +126,10 @@ async def test_only_admins_are_answered(
     assert snapshot(site) == before
 
 
-async def test_preview_is_private_and_shows_the_telegram_html(
-    start_app: StartApp, tg: FakeTelegram, site: Path
+async def test_preview_without_a_renderer_shows_the_telegram_html(
+    start_app: StartApp, tg: FakeTelegram, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")  # no picture: text instead
     app = await start_app()
     summary, html = await tg_command(tg, "/preview 70th anniversary", answers=2)
     assert summary.text.startswith("Preview of «70th Anniversary of the Diplomatic Relations")

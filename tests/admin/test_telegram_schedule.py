@@ -26,7 +26,7 @@ def _tomorrow_at_nine(app: App) -> datetime:
 
 
 async def test_schedule_queue_and_cancel(start_app: StartApp, tg: FakeTelegram, site: Path) -> None:
-    app = await start_app()
+    app = await start_app(admin={"confirm": False})
     batches = watch_batches(app)
     [answer] = await tg_command(tg, f"/schedule {KEY} tomorrow 9:00")
     when = _tomorrow_at_nine(app)

@@ -1,0 +1,140 @@
+"""Confirm before publishing, on Discord: the draft as an ephemeral picture with buttons,
+component interactions deciding it, a form for the time; refusals change nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.deliver.picture import find_browser
+from bot.deliver.picture.page import page_width
+from tests.admin.support import (
+    StartApp,
+    all_delivered,
+    dc_button,
+    dc_buttons,
+    dc_command,
+    dc_edit_of,
+    dc_message,
+    dc_press,
+    followup,
+    option,
+    reply_to,
+)
+from tests.conftest import DC_CHANNEL, TG_CHAT
+from tests.fakes.discord_gateway import GatewayDiscord
+from tests.fakes.telegram_api import FakeTelegram
+
+EPHEMERAL = 1 << 6
+needs_chromium = pytest.mark.skipif(
+    find_browser() is None, reason="no Chromium to draw with: `make system-deps` installs it"
+)
+TITLE, TEXT = option("title", "Sports day"), option("text", "Football and volleyball on Sunday.")
+
+
+@needs_chromium
+async def test_announce_shows_an_ephemeral_picture_and_waits_for_publish(
+    start_app: StartApp, tg: FakeTelegram, dc: GatewayDiscord, site: Path
+) -> None:
+    app = await start_app()
+    data = await dc_message(dc, "announce", TITLE, TEXT)
+    assert data["flags"] & EPHEMERAL
+    assert data["content"].startswith("Draft: «Sports day» for tg-news, dc-news.")
+    assert [label for label, _ in dc_buttons(data)] == ["Publish now", "Schedule…", "Cancel"]
+    [attachment] = data["attachments"]
+    assert attachment["filename"] == "preview.png"
+    picture = Image.open(io.BytesIO(dc.attachment_bytes(attachment["id"])))
+    assert picture.format == "PNG" and picture.width == 2 * page_width()
+    await asyncio.sleep(0.3)
+    assert dc.messages[DC_CHANNEL] == [] and tg.messages_in(TG_CHAT) == []
+
+    message, publish = copy.deepcopy(data), dc_button(data, "Publish now")
+    payload, body = await dc_press(dc, message, publish)
+    assert body["type"] == 6  # acknowledged at once, then the message is edited
+    edited = await dc_edit_of(dc, payload)
+    assert edited["content"].startswith("Publishing «Sports day» to tg-news, dc-news.")
+    assert edited["components"] == [] and len(edited["attachments"]) == 1
+    [path] = (site / "content" / "announcements").glob("*sports-day.md")
+    await all_delivered(app, path.stem, 2)
+
+    again, _ = await dc_press(dc, message, publish)  # pressed twice, before the edit came
+    told = await followup(dc, again)
+    assert told["content"].startswith("«Sports day» is already published")
+    await asyncio.sleep(0.2)
+    assert len(app.store.deliveries(post_key=path.stem)) == 2
+
+
+async def test_schedule_opens_a_form_for_the_time(
+    start_app: StartApp, dc: GatewayDiscord, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")  # the text preview instead
+    app = await start_app()
+    data = await dc_message(dc, "announce", TITLE, TEXT)
+    assert "Preview of «Sports day»" in data["content"] and data["attachments"] == []
+    message = data
+    payload, form = await dc_press(dc, message, dc_button(data, "Schedule…"))
+    assert form["type"] == 9
+    [field] = [row["components"][0] for row in form["data"]["components"]]
+
+    async def submit(value: str) -> dict[str, object]:
+        submitted = dc.new_modal_submit(
+            form["data"]["custom_id"], {field["custom_id"]: value}, user_id=7001,
+            channel_id=int(message["channel_id"]), message=message, permissions=1 << 5,
+        )  # fmt: skip
+        await dc.dispatch_interaction(submitted)
+        return submitted
+
+    wrong = await submit("someday")
+    body = await reply_to(dc, wrong)
+    assert body["type"] == 4 and "'someday' is not a time of day" in body["data"]["content"]
+    assert app.scheduler.jobs() == []
+    # a form lives until submitted; a wrong time closes it, so press Schedule… again
+    payload, form = await dc_press(dc, message, dc_button(data, "Schedule…"))
+    [field] = [row["components"][0] for row in form["data"]["components"]]
+    done = await submit("in 3h")
+    edited = await dc_edit_of(dc, done)
+    assert edited["content"].startswith("«Sports day» will be published")
+    assert edited["components"] == []
+    [path] = (site / "content" / "announcements").glob("*sports-day.md")
+    assert f"post:{path.stem}:publish" in {j.id for j in app.scheduler.jobs()}
+
+
+async def test_only_admins_decide_and_forged_buttons_do_nothing(
+    start_app: StartApp, dc: GatewayDiscord, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")
+    app = await start_app()
+    message = data = await dc_message(dc, "announce", TITLE, TEXT)
+    publish = dc_button(data, "Publish now")
+    member, body = await dc_press(dc, message, publish, user_id=7002, permissions=0)
+    assert body["type"] == 4 and body["data"]["content"] == (
+        "Sorry, these commands are for the association's admins."
+    )
+    forged = {**message, "components": [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": "Publish now", "custom_id": "dr:AAAAAAAAAAAA:p"}]}]}
+    dc._message_index[int(message["id"])] = forged  # a client that forged the button
+    payload, _ = await dc_press(dc, forged, "dr:AAAAAAAAAAAA:p")
+    told = await followup(dc, payload)
+    assert told["content"].startswith("I do not know this draft") and told["flags"] & EPHEMERAL
+    await asyncio.sleep(0.2)
+    assert dc.messages[DC_CHANNEL] == [] and app.store.deliveries() == []
+    assert not (site / "content" / "announcements").exists()
+    assert [d.state for d in app.store.waiting_drafts()] == ["open"]
+
+
+async def test_japanese_locale_gets_japanese_words(
+    start_app: StartApp, dc: GatewayDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")
+    await start_app()
+    data = await dc_message(dc, "announce", TITLE, TEXT, locale="ja")
+    labels = [label for label, _ in dc_buttons(data)]
+    assert labels == ["今すぐ公開", "予約…", "取り消す"]
+    assert data["content"].startswith("下書き")
+    status = await dc_command(dc, "status", locale="ja")
+    assert "まだ何も送っていません" in status["content"]
