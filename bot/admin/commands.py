@@ -46,9 +46,8 @@ def help_text(association: str, w: Words, *, editor: bool = False) -> str:
     if editor:
         lines += ["", w._("Your announcements go to the admins, who approve them before they are "
                           "published.")]  # fmt: skip
-    lines += [
-        "",
-        w._("Times are in the association's time zone: 2026-12-01 18:00, tomorrow 9:00, "
-            "fri 18:00, in 2h. A post is named by its file name (key) or its title."),
-    ]  # fmt: skip
+    # TRANSLATORS: {examples} are times as typed (English words, not translated).
+    times = w._("Times are in the association's time zone: {examples}. A post is named by its "
+                "file name (key) or its title.")  # fmt: skip
+    lines += ["", times.format(examples="2026-12-01 18:00, tomorrow 9:00, fri 18:00, in 2h")]
     return "\n".join(lines)

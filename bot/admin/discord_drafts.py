@@ -23,6 +23,7 @@ from ..errors import DeliveryError
 from ..format.admin import PICTURE_NAME, discord_picture
 from ..format.discord import content_request, fit_content
 from ..i18n import Words
+from ..service.answers import quoted
 from ..service.drafts import Drafts, Outcome, Person, Shown
 from ..store.repo import ShownAt
 from .buttons import ACTIONS, PATTERN, buttons
@@ -77,7 +78,7 @@ class TimeForm(discord.ui.Modal):
         # TRANSLATORS: the field of the form that asks when to publish a draft.
         label = w._("Date and time")
         if draft is not None:
-            label = w._("When should «{title}» go out?").format(title=draft.title)
+            label = w._("When should {title} go out?").format(title=quoted(draft.title))
         self.when: discord.ui.TextInput[TimeForm] = discord.ui.TextInput(
             label=label[:45], placeholder=EXAMPLES[:100], max_length=100
         )

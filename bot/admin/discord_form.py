@@ -88,7 +88,7 @@ class TextForm(discord.ui.Modal):
         )
         self.body: discord.ui.TextInput[TextForm] = discord.ui.TextInput(
             # TRANSLATORS: a field of the form that takes an announcement.
-            label=w._("Text (Markdown)"),
+            label=w._("Text ({format})").format(format="Markdown"),
             style=discord.TextStyle.paragraph,
             max_length=4000,
         )

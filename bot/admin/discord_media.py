@@ -25,8 +25,9 @@ async def download(
         if item is None:
             continue
         if item.size > MAX_PHOTO_BYTES:
-            message = w._("{file} is {size} MiB; the limit is 10 MiB.")
-            raise AdminError(message.format(file=item.filename, size=f"{item.size / 2**20:.1f}"))
+            message = w._("{file} is {size}; the limit is {limit}.")
+            mib = f"{item.size / 2**20:.1f} MiB"
+            raise AdminError(message.format(file=item.filename, size=mib, limit="10 MiB"))
         if item.content_type and not item.content_type.startswith("image/"):
             raise AdminError(w._("{file} is not an image.").format(file=item.filename))
         try:

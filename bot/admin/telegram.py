@@ -188,9 +188,9 @@ class TelegramAdmin:
         if command not in NAMES:
             return [Answer(unknown_command(command, w))]
         if msg.date < datetime.now(UTC) - STALE_AFTER:
-            late = w._("/{command} reached me late, probably while I was offline, so I did not "
+            late = w._("{command} reached me late, probably while I was offline, so I did not "
                        "carry it out. Send it again if it is still wanted.")  # fmt: skip
-            return [Answer(late.format(command=command))]
+            return [Answer(late.format(command=f"/{command}"))]
         reply, user = msg.reply_to_message, msg.from_user
         try:
             if command == "preview" and self.drafts is not None:
@@ -232,8 +232,9 @@ class TelegramAdmin:
                 continue
             size = item.photo[-1]
             if size.file_size and size.file_size > MAX_PHOTO_BYTES:
-                message = w._("A photo is {size} MiB; the limit is 10 MiB.")
-                raise AdminError(message.format(size=f"{size.file_size / 2**20:.1f}"))
+                message = w._("A photo is {size}; the limit is {limit}.")
+                mib = f"{size.file_size / 2**20:.1f} MiB"
+                raise AdminError(message.format(size=mib, limit="10 MiB"))
             data = await (await size.get_file()).download_as_bytearray()
             photos.append(Photo(bytes(data), f"message {item.message_id}"))
         return photos

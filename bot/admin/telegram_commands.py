@@ -97,8 +97,8 @@ async def _schedule(
     first, _, below = msg.args.partition("\n")
     channels, first = _channels_prefix(first)
     if not first:
-        raise AdminError(w._("Say when: /schedule <post> <when>, or /schedule <when> with the "
-                             "title and text below."))  # fmt: skip
+        message = w._("Say when: {first}, or {second} with the title and text below.")
+        raise AdminError(message.format(first="/schedule <post> <when>", second="/schedule <when>"))
     head, when = split_when(first, now=admin.clock(), default_hour=admin.publish_hour, w=w)
     if below.strip() or msg.reply_text or msg.photos:
         title, text = title_and_text(head, below, msg.reply_text)
@@ -117,7 +117,8 @@ async def _remind(admin: AdminOps, msg: Incoming, w: Words) -> str:
     while count < len(typed) and OFFSET_RE.match(typed[len(typed) - 1 - count]):
         count += 1
     if count == 0:
-        raise AdminError(w._("Say how long before the event, like: /remind <post> 1d 2h"))
+        message = w._("Say how long before the event, like: {example}")
+        raise AdminError(message.format(example="/remind <post> 1d 2h"))
     post, offsets = " ".join(typed[: len(typed) - count]), typed[len(typed) - count :]
     return await admin.remind(post, offsets, w)
 
@@ -130,7 +131,8 @@ async def _resend(admin: AdminOps, msg: Incoming, w: Words) -> str:
 
 
 def unknown_command(command: str, w: Words) -> str:
-    return w._("/{command} is not a command I know; /help lists them.").format(command=command)
+    message = w._("{command} is not a command I know; {help} lists them.")
+    return message.format(command=f"/{command}", help="/help")
 
 
 def preview_answers(admin: AdminOps, query: str, w: Words) -> list[Answer]:

@@ -18,6 +18,7 @@ from ..errors import DeliveryError
 from ..format.admin import force_reply, with_markup
 from ..i18n import Words, words
 from ..ingest.writer import Photo
+from ..service.answers import quoted
 from ..service.drafts import Drafts, Outcome, Person, Shown
 from ..store.repo import ShownAt
 from .buttons import buttons, parse_data
@@ -122,8 +123,8 @@ class TelegramDrafts:
 
     async def _ask_time(self, token: str, chat: int, reply_to: int | None, w: Words) -> None:
         draft = self.drafts.get(token)
-        title = draft.title if draft else ""
-        ask = w._("When should «{title}» go out? Reply to this message with the time, like "
+        title = quoted(draft.title) if draft else ""
+        ask = w._("When should {title} go out? Reply to this message with the time, like "
                   "{examples}.").format(title=title, examples=EXAMPLES)  # fmt: skip
         where = chat_of(chat)
         request = with_markup(answer_request(where, Answer(ask)), force_reply("fri 18:00"))

@@ -50,13 +50,13 @@ def _clock_time(text: str, w: Words) -> time:
     match = _TIME.match(text)
     if match is None or (match[2] is None and match[3] is None):
         # TRANSLATORS: {text} is what the admin typed, in quotes.
-        raise WhenError(w._("{text} is not a time of day (like 18:00 or 6pm)").format(
-            text=repr(text)))  # fmt: skip
+        message = w._("{text} is not a time of day (like {examples})")
+        raise WhenError(message.format(text=repr(text), examples="18:00, 6pm"))
     hour, minute = int(match[1]), int(match[2] or 0)
     if match[3]:
         if not 1 <= hour <= 12:
-            message = w._("{text}: with am/pm the hour goes from 1 to 12")
-            raise WhenError(message.format(text=repr(text)))
+            message = w._("{text}: with {suffix} the hour goes from {first} to {last}")
+            raise WhenError(message.format(text=repr(text), suffix="am/pm", first=1, last=12))
         hour = hour % 12 + (12 if match[3] == "pm" else 0)
     if hour > 23 or minute > 59:
         raise WhenError(w._("{text} is not a time of day").format(text=repr(text)))
@@ -79,11 +79,12 @@ def _span(typed: list[str], w: Words) -> timedelta:
     for word in typed:
         match = _SPAN.match(word)
         if match is None:
-            message = w._("{text} is not a duration (like 2h, 30m or 1d)")
-            raise WhenError(message.format(text=repr(word)))
+            message = w._("{text} is not a duration (like {examples})")
+            raise WhenError(message.format(text=repr(word), examples="2h, 30m, 1d"))
         total += int(match[1]) * _SPAN_UNITS[match[2][0]]
     if not typed or total <= timedelta():
-        raise WhenError(w._("say how long from now, like: in 2h"))
+        message = w._("say how long from now, like: {example}")
+        raise WhenError(message.format(example="in 2h"))
     return total
 
 
@@ -118,8 +119,10 @@ def _resolve(typed: list[str], now: datetime, default_hour: int, w: Words) -> da
     elif not rest:
         day, at = today, _clock_time(head, w)
     else:
-        message = w._("{text} is not a day (like 2026-12-01, today, tomorrow or fri)")
-        raise WhenError(message.format(text=repr(head)))
+        message = w._("{text} is not a day (like {examples})")
+        raise WhenError(
+            message.format(text=repr(head), examples="2026-12-01, today, tomorrow, fri")
+        )
     return localize(datetime.combine(day, at), tz)
 
 

@@ -20,7 +20,7 @@ from ..ingest.writer import MAX_PHOTOS, Photo, PhotoError
 from ..ingest.writer import write_new_post as _write_new_post
 from ..schedule.plan import publish_id
 from ..store.repo import Store
-from .answers import ENGLISH, Preview, describe, preview_answer, queue_text, status_text
+from .answers import ENGLISH, Preview, describe, preview_answer, queue_text, quoted, status_text
 from .editing import Jobs, PostEditor
 from .lifecycle import Lifecycle, Summary
 from .lookup import PostFinder
@@ -113,18 +113,19 @@ class AdminOps:
         where = ", ".join(c.name for c in targets) or w._("no channel")
         count = len(post.images)
         if post.key in summary.published and count:
-            done = w.n_("Publishing «{title}» with {count} photo to {where}.",
-                        "Publishing «{title}» with {count} photos to {where}.", count)  # fmt: skip
+            done = w.n_("Publishing {title} with {count} photo to {where}.",
+                        "Publishing {title} with {count} photos to {where}.", count)  # fmt: skip
         elif post.key in summary.published:
-            done = w._("Publishing «{title}» to {where}.")
+            done = w._("Publishing {title} to {where}.")
         elif count:
-            done = w.n_("Saved «{title}» with {count} photo to {where}.",
-                        "Saved «{title}» with {count} photos to {where}.", count)  # fmt: skip
+            done = w.n_("Saved {title} with {count} photo to {where}.",
+                        "Saved {title} with {count} photos to {where}.", count)  # fmt: skip
         else:
-            done = w._("Saved «{title}» to {where}.")
+            done = w._("Saved {title} to {where}.")
         # TRANSLATORS: the file the announcement was written to, under the content folder.
         file_line = w._("Post file: {file}").format(file=post.source)
-        return post, done.format(title=post.title, count=count, where=where) + "\n" + file_line
+        answer = done.format(title=quoted(post.title), count=w.number(count), where=where)
+        return post, f"{answer}\n{file_line}"
 
     async def schedule_text(
         self,
@@ -143,8 +144,8 @@ class AdminOps:
     ) -> tuple[Post, str]:  # fmt: skip
         self.check_future(when, w)
         post, _ = await self._create(title, text, photos, channels, when, w)
-        done = w._("«{title}» will be published {when}.").format(
-            title=post.title, when=describe(when, w))  # fmt: skip
+        done = w._("{title} will be published {when}.").format(
+            title=quoted(post.title), when=describe(when, w))  # fmt: skip
         file_line = w._("Post file: {file}").format(file=post.source)
         # TRANSLATORS: the id of the scheduled job, which /cancel takes.
         job_line = w._("Job: {id}").format(id=publish_id(post.key))
@@ -161,7 +162,7 @@ class AdminOps:
             raise AdminError(w._("The announcement needs a title."))
         if len(title) > MAX_TITLE:
             message = w._("The title has {count} characters; the limit is {limit}.")
-            raise AdminError(message.format(count=len(title), limit=MAX_TITLE))
+            raise AdminError(message.format(count=w.number(len(title)), limit=w.number(MAX_TITLE)))
         return title
 
     def check_text(self, title: str, text: str, w: Words = ENGLISH) -> tuple[str, str]:
@@ -190,7 +191,9 @@ class AdminOps:
     def check_photos(self, photos: Sequence[Photo], w: Words = ENGLISH) -> None:
         if len(photos) > MAX_PHOTOS:
             message = w._("{count} photos; an announcement takes at most {limit}.")
-            raise AdminError(message.format(count=len(photos), limit=MAX_PHOTOS))
+            raise AdminError(
+                message.format(count=w.number(len(photos)), limit=w.number(MAX_PHOTOS))
+            )
 
     async def _create(
         self, title: str, text: str, photos: Sequence[Photo], channels: Sequence[str] | None,
@@ -241,19 +244,23 @@ class AdminOps:
         only = self.check_channels([channel], w) if channel else None
         targets = only or [c.name for c in channels_for(post, list(self.channels.values()))]
         if not targets:
-            message = w._("«{title}» goes to no channel; name one: {known}.")
-            raise AdminError(message.format(title=post.title, known=", ".join(self.channels)))
+            message = w._("{title} goes to no channel; name one: {known}.")
+            raise AdminError(
+                message.format(title=quoted(post.title), known=", ".join(self.channels))
+            )
         state = self.store.post(post.key)
         if state is not None and state.state == "scheduled":
-            message = w._("«{title}» is not published yet: it goes out {when}. /schedule it for "
-                          "another time, or /cancel post:{key}:publish first.")  # fmt: skip
-            when = describe(post.due_at, w)
-            raise AdminError(message.format(title=post.title, when=when, key=post.key))
+            message = w._("{title} is not published yet: it goes out {when}. {schedule} it for "
+                          "another time, or {cancel} first.")  # fmt: skip
+            when, cancel = describe(post.due_at, w), f"/cancel post:{post.key}:publish"
+            raise AdminError(message.format(title=quoted(post.title), when=when,
+                                            schedule="/schedule", cancel=cancel))  # fmt: skip
         version = state.version if state is not None else 1
         ids = await self.lifecycle.announcer.publish(
             post, version=version, only=only, kind="resend"
         )
-        message = w.n_("Sending «{title}» again to {where} ({count} delivery queued).",
-                       "Sending «{title}» again to {where} ({count} deliveries queued).",
+        message = w.n_("Sending {title} again to {where} ({count} delivery queued).",
+                       "Sending {title} again to {where} ({count} deliveries queued).",
                        len(ids))  # fmt: skip
-        return message.format(title=post.title, where=", ".join(targets), count=len(ids))
+        where, count = ", ".join(targets), w.number(len(ids))
+        return message.format(title=quoted(post.title), where=where, count=count)

@@ -20,6 +20,11 @@ from ..store.repo import ChannelStatus
 ENGLISH = words("en")
 
 
+def quoted(title: str) -> str:
+    """A title as answers quote it: ``«Sports day»`` (the quotes are no translator's)."""
+    return f"«{title}»"
+
+
 def describe(moment: datetime, w: Words = ENGLISH) -> str:
     """``Fri 2026-12-04 18:00 JST``; in another language its own date, clock and zone name."""
     if w.lang == "en":
@@ -38,7 +43,7 @@ class Preview:
 def preview_heading(post: Post, document: dict[str, Any], w: Words = ENGLISH) -> list[str]:
     """The first lines of a preview: which post, when it goes out, the notes about it."""
     # TRANSLATORS: first line of a preview; «» quote the post's title, then its key.
-    lines = [w._("Preview of «{title}» ({key})").format(title=post.title, key=post.key)]
+    lines = [w._("Preview of {title} ({key})").format(title=quoted(post.title), key=post.key)]
     # TRANSLATORS: when the previewed post reaches members (a date and time follow).
     lines.append(w._("Goes out {when}").format(when=describe(post.due_at, w)))
     for problem in (*document["warnings"], *document["problems"]):
@@ -72,7 +77,7 @@ def preview_answer(
 
 def _what(job: JobSpec, posts: Mapping[str, Post], w: Words) -> str:
     post = posts.get(job.post_key or "")
-    title = f"«{excerpt(post.title, 70)}»" if post else str(job.post_key)
+    title = quoted(excerpt(post.title, 70)) if post else str(job.post_key)
     if job.kind == "publish":
         # TRANSLATORS: a scheduled job in /queue; {title} is the post's title in «».
         return w._("publish {title}").format(title=title)

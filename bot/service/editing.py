@@ -22,7 +22,7 @@ from ..ingest.parse import parse_post
 from ..ingest.writer import read_frontmatter, set_frontmatter, write_atomic
 from ..schedule.plan import JobSpec, canonical_offset, publish_id, reminder_time
 from ..store.repo import Store
-from .answers import ENGLISH, describe
+from .answers import ENGLISH, describe, quoted
 from .lifecycle import Lifecycle, Summary
 from .lookup import PostFinder
 
@@ -100,15 +100,17 @@ class PostEditor:
         post = self.finder.find(query, w)
         state = self.store.post(post.key)
         if state is not None and state.state == "published":
-            message = w._("«{title}» is already published; /resend {key} sends it again now.")
-            raise AdminError(message.format(title=post.title, key=post.key))
+            message = w._("{title} is already published; {command} sends it again now.")
+            command = f"/resend {post.key}"
+            raise AdminError(message.format(title=quoted(post.title), command=command))
         stamp = when.astimezone(self.tz).isoformat(timespec="seconds")
         fresh = await self._rewrite(post, {"publish_at": stamp}, w, rescheduled=True)
-        done = w._("«{title}» will be published {when}.").format(
-            title=fresh.title, when=describe(when.astimezone(self.tz), w))  # fmt: skip
-        # TRANSLATORS: {id} is the job's id; publish_at is the frontmatter key (not translated).
-        job = w._("Job: {id} (publish_at written to {file})")
-        return f"{done}\n{job.format(id=publish_id(fresh.key), file=fresh.source)}"
+        done = w._("{title} will be published {when}.").format(
+            title=quoted(fresh.title), when=describe(when.astimezone(self.tz), w))  # fmt: skip
+        # TRANSLATORS: {id} is the job's id; {key} the frontmatter key written (publish_at).
+        job = w._("Job: {id} ({key} written to {file})")
+        job = job.format(id=publish_id(fresh.key), key="publish_at", file=fresh.source)
+        return f"{done}\n{job}"
 
     def _offsets_of(self, post: Post) -> list[str]:
         assert post.event is not None
@@ -124,17 +126,17 @@ class PostEditor:
 
     def _check_remindable(self, post: Post, w: Words) -> None:
         if post.event is None:
-            message = w._("«{title}» is not an event: only posts with an event start have "
+            message = w._("{title} is not an event: only posts with an event start have "
                           "reminders.")  # fmt: skip
-            raise AdminError(message.format(title=post.title))
+            raise AdminError(message.format(title=quoted(post.title)))
         state = self.store.post(post.key)
         if state is not None and state.state == "archived":
-            message = w._("«{title}» was never announced (it is in the archive), so it has no "
-                          "reminders; /schedule it first.")  # fmt: skip
-            raise AdminError(message.format(title=post.title))
+            message = w._("{title} was never announced (it is in the archive), so it has no "
+                          "reminders; {command} it first.")  # fmt: skip
+            raise AdminError(message.format(title=quoted(post.title), command="/schedule"))
         if post.event.start <= self.clock():
-            message = w._("The event of «{title}» has already started.")
-            raise AdminError(message.format(title=post.title))
+            message = w._("The event of {title} has already started.")
+            raise AdminError(message.format(title=quoted(post.title)))
 
     async def remind(self, query: str, offsets: Sequence[str], w: Words = ENGLISH) -> str:
         post = self.finder.find(query, w)
@@ -142,15 +144,17 @@ class PostEditor:
         assert post.event is not None
         now = self.clock()
         if not offsets:
-            raise AdminError(w._("Say how long before the event, like: 1d 2h (w, d, h or m)."))
+            message = w._("Say how long before the event, like: {example} ({units}).")
+            raise AdminError(message.format(example="1d 2h", units="w, d, h, m"))
         wanted: list[str] = []
         for raw in offsets:
             try:
                 offset = canonical_offset(raw)
             except ValueError:
-                # TRANSLATORS: {offset} is what the admin typed; w, d, h, m stay as they are.
-                message = w._("{offset} is not a reminder offset; use w, d, h or m, like 1d or 2h.")
-                raise AdminError(message.format(offset=repr(raw))) from None
+                # TRANSLATORS: {offset} is what the admin typed; {units} are w, d, h, m.
+                message = w._("{offset} is not a reminder offset; use {units}, like {examples}.")
+                raise AdminError(message.format(offset=repr(raw), units="w, d, h, m",
+                                                examples="1d, 2h")) from None  # fmt: skip
             moment = reminder_time(post.event.start, offset, self.tz)
             if moment <= now:
                 message = w._("The {offset} reminder would be {when}, which has passed.")
@@ -161,28 +165,30 @@ class PostEditor:
         fresh = await self._set_reminders(post, merged, w)
         jobs = [j for j in self.scheduler.jobs() if j.post_key == fresh.key and j.kind == "remind"]
         lines = [f"{j.offset}: {describe(j.run_at, w)} ({j.id})" for j in jobs]
-        head = w._("Reminders of «{title}»:").format(title=fresh.title)
+        head = w._("Reminders of {title}:").format(title=quoted(fresh.title))
         return f"{head}\n" + ("\n".join(lines) or w._("none left to send"))
 
     async def cancel(self, job_id: str, w: Words = ENGLISH) -> str:
         jobs = {j.id: j for j in self.scheduler.jobs()}
         job = jobs.get(job_id.strip())
         if job is None:
-            message = w._("No scheduled job {id}; /queue lists them.")
-            raise AdminError(message.format(id=repr(job_id.strip())))
+            message = w._("No scheduled job {id}; {command} lists them.")
+            raise AdminError(message.format(id=repr(job_id.strip()), command="/queue"))
         post = self.lifecycle.posts.get(job.post_key or "")
         if job.kind == "remind" and post is not None and post.event is not None and job.offset:
             left = [o for o in self._offsets_of(post) if o != job.offset]
             await self._set_reminders(post, left, w)
             self.scheduler.cancel(job.id)
-            message = w._("Cancelled the {offset} reminder of «{title}».")
-            return message.format(offset=job.offset, title=post.title)
+            message = w._("Cancelled the {offset} reminder of {title}.")
+            return message.format(offset=job.offset, title=quoted(post.title))
         if job.kind == "publish" and post is not None:
             self.store.set_post_state(post.key, "archived", self.clock())
             self.scheduler.remove_post(post.key)
-            message = w._("Cancelled: «{title}» will not be announced (it was planned {when}). "
-                          "/schedule or /resend it to announce it after all.")  # fmt: skip
-            return message.format(title=post.title, when=describe(job.run_at, w))
+            message = w._("Cancelled: {title} will not be announced (it was planned {when}). "
+                          "{schedule} or {resend} it to announce it after all.")  # fmt: skip
+            when = describe(job.run_at, w)
+            return message.format(title=quoted(post.title), when=when, schedule="/schedule",
+                                  resend="/resend")  # fmt: skip
         self.scheduler.cancel(job.id)
         if job.kind == "recurring":
             message = w._("Stopped the recurring reminder {name} until the bot restarts "
