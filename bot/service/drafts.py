@@ -34,7 +34,7 @@ from .queries import Queries
 
 log = logging.getLogger(__name__)
 TTL = timedelta(hours=24)
-OWN_ACTIONS = ("publish", "at", "schedule", "cancel")  # the author's decisions
+OWN_ACTIONS = ("publish", "schedule", "cancel")  # the author's decisions ("at": its own time)
 REVIEW_ACTIONS = ("approve", "reject")  # an admin's, on an editor's draft
 
 
@@ -147,7 +147,7 @@ class Drafts:
         if role == "review":
             text = texts.review(draft, where, notes)
             return Shown(draft, text, picture, preview, REVIEW_ACTIONS)
-        actions = OWN_ACTIONS if draft.publish_at else tuple(a for a in OWN_ACTIONS if a != "at")
+        actions = ("at", *OWN_ACTIONS) if draft.publish_at else OWN_ACTIONS
         return Shown(draft, texts.draft(draft, where, notes), picture, preview, actions)
 
     async def picture(self, document: dict[str, object]) -> Path | None:
@@ -177,7 +177,7 @@ class Drafts:
         texts, draft = self._texts(w), self.store.draft(token)
         if draft is None:  # a forged button, or a draft long gone: the buttons stay
             return Outcome(texts.unknown(), close=False)
-        wanted = REVIEW_ACTIONS if draft.needs_approval else OWN_ACTIONS
+        wanted = REVIEW_ACTIONS if draft.needs_approval else ("at", *OWN_ACTIONS)
         if action not in wanted:
             return Outcome(texts.wrong_button(), close=False)
         if not person.admin:

@@ -59,9 +59,7 @@ async def test_announce_from_discord_reaches_every_channel_once(
         dc, "announce", option("title", "Sports day"), text, image, resolved=resolved
     )
     assert data["flags"] & EPHEMERAL
-    assert data["content"].startswith(
-        "Publishing «Sports day» with 1 photo to tg-news, dc-news."
-    )
+    assert data["content"].startswith("Publishing «Sports day» with 1 photo to tg-news, dc-news.")
     [path] = (site / "content" / "announcements").glob("*sports-day.md")
     assert read_frontmatter(path.read_text(encoding="utf-8"))["images"] == [
         f"/images/posts/{path.stem}-1.jpg"

@@ -115,9 +115,8 @@ async def test_only_admins_decide_and_forged_buttons_do_nothing(
     assert body["type"] == 4 and body["data"]["content"] == (
         "Sorry, these commands are for the association's admins."
     )
-    forged = {**message, "components": [{"type": 1, "components": [
-        {"type": 2, "style": 2, "label": "Publish now", "custom_id": "dr:AAAAAAAAAAAA:p"}]}]}
-    dc._message_index[int(message["id"])] = forged  # a client that forged the button
+    made_up = {"type": 2, "style": 2, "label": "Publish now", "custom_id": "dr:AAAAAAAAAAAA:p"}
+    forged = {**message, "components": [{"type": 1, "components": [made_up]}]}  # a client's
     payload, _ = await dc_press(dc, forged, "dr:AAAAAAAAAAAA:p")
     told = await followup(dc, payload)
     assert told["content"].startswith("I do not know this draft") and told["flags"] & EPHEMERAL
@@ -138,3 +137,21 @@ async def test_japanese_locale_gets_japanese_words(
     assert data["content"].startswith("下書き")
     status = await dc_command(dc, "status", locale="ja")
     assert "まだ何も送っていません" in status["content"]
+
+
+async def test_schedule_with_a_new_text_is_a_draft_with_its_time(
+    start_app: StartApp, dc: GatewayDiscord, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")
+    app = await start_app()
+    data = await dc_message(dc, "schedule", option("when", "in 3h"), TITLE, TEXT)
+    labels = [label for label, _ in dc_buttons(data)]
+    assert labels[0].startswith("Schedule for ") and labels[1:] == [
+        "Publish now", "Schedule…", "Cancel"
+    ]  # fmt: skip
+    assert not any(j.kind == "publish" for j in app.scheduler.jobs())
+    payload, _ = await dc_press(dc, data, dc_buttons(data)[0][1])
+    edited = await dc_edit_of(dc, payload)
+    assert edited["content"].startswith("«Sports day» will be published")
+    [path] = (site / "content" / "announcements").glob("*sports-day.md")
+    assert f"post:{path.stem}:publish" in {j.id for j in app.scheduler.jobs()}

@@ -200,3 +200,40 @@ async def test_preview_sends_the_picture_privately(
     assert shown.width == 2 * page_width()
     assert tg.messages_in(ADMIN_CHAT) == [] and tg.messages_in(TG_CHAT) == []
     assert snapshot(site) == before
+
+
+async def test_schedule_with_a_new_text_waits_for_its_own_time(
+    start_app: StartApp, tg: FakeTelegram, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")
+    app = await start_app()
+    [draft] = await tg_command(tg, "/schedule in 3h\nGeneral meeting\nAll members are welcome.")
+    assert "Planned for " in draft.text
+    labels = [label for row in keyboard(draft) for label, _ in row]
+    assert labels[0].startswith("Schedule for ") and labels[1:] == [
+        "Publish now", "Schedule…", "Cancel"
+    ]  # fmt: skip
+    assert not any(j.kind == "publish" for j in app.scheduler.jobs())
+    answered = await tg_press(tg, draft, keyboard(draft)[0][0][1])
+    assert answered["text"].startswith("«General meeting» will be published")
+    [path] = (site / "content" / "announcements").glob("*general-meeting.md")
+    assert f"post:{path.stem}:publish" in {j.id for j in app.scheduler.jobs()}
+    assert tg.messages_in(TG_CHAT) == []
+
+
+async def test_khmer_admins_get_khmer_answers_and_buttons(
+    start_app: StartApp, tg: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")
+    app = await start_app()
+    [draft] = await tg_command(tg, ANNOUNCE, language_code="km")
+    assert draft.text.startswith("សេចក្តីព្រាង៖ «Khmer New Year party» សម្រាប់ tg-news, dc-news។")
+    assert [[label for label, _ in row] for row in keyboard(draft)] == [
+        ["ផ្សាយឥឡូវនេះ", "កំណត់ពេល"], ["បោះបង់"]
+    ]  # fmt: skip
+    answered = await tg_press(tg, draft, button(draft, "ផ្សាយឥឡូវនេះ"), language_code="km")
+    assert answered["text"].startswith("កំពុងផ្សាយ «Khmer New Year party» ទៅ tg-news, dc-news។")
+    [path] = (app.content.dir / "announcements").glob("*.md")
+    await all_delivered(app, path.stem, 2)
+    [status] = await tg_command(tg, "/status", language_code="ja")
+    assert "最終配信" in status.text and "送信済み1件" in status.text
