@@ -202,7 +202,7 @@ class App:
 
     def drafts(self, ops: AdminOps) -> Drafts:
         """Drafts waiting for a decision, and the preview pictures the admins see."""
-        from .deliver.picture.painter import Painter
+        from .deliver.painter import Painter
 
         s, data = self.settings, Path(self.settings.data_dir)
         folder = data / "drafts"  # each draft's photos, until it is published
@@ -210,16 +210,12 @@ class App:
                             max_images=s.content.max_images)  # fmt: skip
         queries = Queries(self.content, preparer, list(self.channels.values()),
                           offsets=s.reminders.offsets, tz=s.association.tz)  # fmt: skip
-        if Painter.available():
-            self.painter = Painter(tz=s.association.tz, clock=self.clock)
-        else:
-            log.info("preview pictures: off, no Chromium (make system-deps); text previews")
+        self.painter = Painter(tz=s.association.tz, clock=self.clock)
         pictures = Pictures(self.painter, data / "cache" / "pictures")
         drafts = Drafts(
             ops, self.store, queries, pictures, folder, ctx=self.content.ctx, clock=self.clock,
             desk_lang=s.association.locale,
         )  # fmt: skip
-        drafts.start()
         return drafts
 
     def _admin_parts(self) -> dict[str, Part]:

@@ -89,17 +89,25 @@ class Drafts:
         self.folder, self.ctx, self.clock, self.ttl = folder, ctx, clock, ttl
         self.desk_words = words(desk_lang)  # the admin chats' language
         self.desks: dict[str, Desk] = {}
+        self._started = False
 
     def start(self) -> None:
-        """A decision cut short by a crash waits again; expired drafts lose their photos."""
+        """Before the first use of this process: a decision cut short by a crash waits again.
+
+        Run when drafts are first touched, not at start-up: a service whose admins are quiet
+        does no draft work at all."""
+        if self._started:
+            return
+        self._started = True
         if count := self.store.unstick_drafts(self.clock()):
             log.info("drafts: %d decision(s) cut short by a restart wait again", count)
-        self.sweep()
 
     def _texts(self, w: Words) -> Texts:
         return Texts(w, self.ctx.tz)
 
     def sweep(self) -> None:
+        """Drafts whose day is up expire and lose their photos."""
+        self.start()
         for draft in self.store.expire_drafts(self.clock()):
             self._drop_photos(draft.token)
 
@@ -163,6 +171,7 @@ class Drafts:
 
     def asked(self, platform: str, chat: str, message: str) -> Draft | None:
         """The waiting draft whose time a message asked for."""
+        self.start()
         for draft in self.store.waiting_drafts():
             for seen in draft.shown:
                 if (seen.role, seen.platform, seen.chat, seen.message) == (
@@ -174,6 +183,7 @@ class Drafts:
     # -- deciding -------------------------------------------------------------------------------
     def check(self, token: str, action: str, person: Person, w: Words) -> Outcome | None:
         """Why `person` may not take `action` on the draft now (None: they may)."""
+        self.start()
         texts, draft = self._texts(w), self.store.draft(token)
         if draft is None:  # a forged button, or a draft long gone: the buttons stay
             return Outcome(texts.unknown(), close=False)

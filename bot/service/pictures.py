@@ -27,10 +27,6 @@ class Pictures:
         self.paint = paint
         self.folder = folder
 
-    @property
-    def available(self) -> bool:
-        return self.paint is not None
-
     async def draw(self, document: dict[str, Any]) -> Path | None:
         """A PNG file of the document's messages; None when there is no picture to give."""
         if self.paint is None:

@@ -1,6 +1,9 @@
 """Preview pictures for a running service: one Chromium, started when a picture is asked for
 and closed once no picture was asked for `linger` seconds.
 
+The drawing code (`bot.deliver.picture`: Jinja2, the page, the DevTools client) is imported
+with the first picture, not at start: a service whose admins never preview stays lighter.
+
 A Chromium holds about 300–400 MB while it runs, three to four times the whole service at
 rest, so it is not kept while drafts wait (a day); pictures asked in a row (a /preview, then
 the /announce, then an editor's draft reaching two admin chats) share one, and each after the
@@ -15,12 +18,11 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from . import render_png
-from .browser import Chromium, PictureUnavailable, find_browser
-from .devtools import PictureError
+if TYPE_CHECKING:
+    from .picture import Chromium
 
 log = logging.getLogger(__name__)
 LINGER = 60.0  # seconds a Chromium outlives its last picture
@@ -38,11 +40,9 @@ class Painter:
         self._closer: asyncio.Task[None] | None = None
         self._warned = False
 
-    @staticmethod
-    def available() -> bool:
-        return find_browser() is not None
-
     async def __call__(self, document: dict[str, Any]) -> bytes | None:
+        from .picture import Chromium, PictureError, PictureUnavailable, render_png
+
         async with self._lock:
             if self._closer is not None:
                 self._closer.cancel()
