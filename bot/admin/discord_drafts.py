@@ -27,7 +27,7 @@ from ..service.answers import quoted
 from ..service.drafts import Drafts, Outcome, Person, Shown
 from ..store.repo import ShownAt
 from .buttons import ACTIONS, PATTERN, buttons
-from .discord_form import FORM_TIMEOUT, FORM_TITLE, answer, words_of
+from .discord_form import FORM_TIMEOUT, FORM_TITLE, answer, report_error, words_of
 from .telegram_answers import Send
 from .when import EXAMPLES, WhenError, parse_when
 
@@ -61,7 +61,10 @@ def button_class(desk: DiscordDrafts) -> Any:
             return cls(match["token"], match["code"], label)
 
         async def callback(self, interaction: discord.Interaction) -> None:
-            await desk.on_press(interaction, self.token, self.code)
+            try:
+                await desk.on_press(interaction, self.token, self.code)
+            except Exception as exc:
+                await report_error(interaction, exc, "a draft's button")
 
     return DraftButton
 
@@ -83,6 +86,11 @@ class TimeForm(discord.ui.Modal):
             label=label[:45], placeholder=EXAMPLES[:100], max_length=100
         )
         self.add_item(self.when)
+
+    async def on_error(  # type: ignore[override]  # a modal's errors come without an item
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await report_error(interaction, error, "the form for a draft's time")
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
         desk, w = self.desk, self.w

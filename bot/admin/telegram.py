@@ -8,7 +8,6 @@ shuts it down after the outbox drained, so stopping here never shuts the bot dow
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -21,12 +20,11 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from ..config import AdminCfg, TelegramCfg
 from ..errors import AdminError
 from ..i18n import Words, words
-from ..ingest.writer import MAX_PHOTO_BYTES, Photo
 from ..service.admin import AdminOps
 from ..service.drafts import Drafts
 from ..store.repo import ShownAt
 from .commands import COMMANDS, EDITOR_COMMANDS, HELP_SUMMARY, NAMES, help_text
-from .telegram_answers import Send, send_answer
+from .telegram_answers import Send, answer_press, send_answer
 from .telegram_auth import ChatAdmins
 from .telegram_commands import (
     Answer,
@@ -38,9 +36,9 @@ from .telegram_commands import (
     unknown_command,
 )
 from .telegram_drafts import TelegramDrafts, person, refusal
+from .telegram_photos import Albums
 
 log = logging.getLogger(__name__)
-ALBUM_WAIT = 1.0  # seconds to gather the other photos of an album sent with a command
 STALE_AFTER = timedelta(minutes=10)
 REFUSAL = refusal(words("en"))
 
@@ -79,7 +77,7 @@ class TelegramAdmin:
                 tz=ops.queries.tz, clock=ops.clock, publish_hour=ops.publish_hour,
             )  # fmt: skip
             drafts.desks["telegram"] = self.drafts
-        self.albums: dict[str, dict[int, Message]] = {}
+        self.albums = Albums()
         self.application: Any = Application.builder().bot(bot).job_queue(None).build()
         commands = filters.UpdateType.MESSAGE & (filters.COMMAND | filters.CaptionRegex(r"^/\w"))
         self.application.add_handler(MessageHandler(commands, self._on_command, block=False))
@@ -138,17 +136,19 @@ class TelegramAdmin:
             return
         if msg.chat.type != "private" and str(msg.chat.id) != self.admin_chat:
             return
-        cutoff = datetime.now(UTC) - timedelta(minutes=2)
-        for group, items in list(self.albums.items()):
-            if min(m.date for m in items.values()) < cutoff:
-                del self.albums[group]
-        self.albums.setdefault(msg.media_group_id, {})[msg.message_id] = msg
+        self.albums.note(msg)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None or self.drafts is None:
             return
-        await self.drafts.on_press(query)
+        try:
+            await self.drafts.on_press(query)
+        except Exception:
+            log.exception("Telegram: a button press failed")
+            chat = query.message.chat.id if query.message else query.from_user.id
+            text = failed(words(query.from_user.language_code))
+            await answer_press(self.send, chat, query.id, text, alert=True)
 
     async def _on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg = update.message
@@ -156,7 +156,12 @@ class TelegramAdmin:
             return
         if msg.chat.type != "private" and str(msg.chat.id) != self.admin_chat:
             return
-        await self.drafts.on_reply(msg)
+        try:
+            await self.drafts.on_reply(msg)
+        except Exception:
+            log.exception("Telegram: a reply with a time failed")
+            language = msg.from_user.language_code if msg.from_user else None
+            await send_answer(self.send, msg.chat.id, Answer(failed(words(language))))
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg, user, chat = update.message, update.effective_user, update.effective_chat
@@ -195,7 +200,7 @@ class TelegramAdmin:
         try:
             if command == "preview" and self.drafts is not None:
                 return await self._preview(args, w)
-            photos = await self._photos(msg, w) if needs_photos(command) else []
+            photos = await self.albums.photos(msg, w) if needs_photos(command) else []
             quoted = (reply.text or reply.caption) if reply is not None else None
             incoming = Incoming(command, args, quoted, photos)
             drafter = None
@@ -217,27 +222,6 @@ class TelegramAdmin:
         if picture is None:
             return preview_answers(self.admin, query, w)
         return [Answer(preview.text, picture=picture)]
-
-    async def _photos(self, msg: Message, w: Words) -> list[Photo]:
-        messages = {msg.message_id: msg}
-        if msg.media_group_id:
-            await asyncio.sleep(ALBUM_WAIT)
-            messages |= self.albums.pop(msg.media_group_id, {})
-        found = [messages[k] for k in sorted(messages)]
-        if msg.reply_to_message is not None:
-            found.append(msg.reply_to_message)
-        photos: list[Photo] = []
-        for item in found:
-            if not item.photo:
-                continue
-            size = item.photo[-1]
-            if size.file_size and size.file_size > MAX_PHOTO_BYTES:
-                message = w._("A photo is {size}; the limit is {limit}.")
-                mib = f"{size.file_size / 2**20:.1f} MiB"
-                raise AdminError(message.format(size=mib, limit="10 MiB"))
-            data = await (await size.get_file()).download_as_bytearray()
-            photos.append(Photo(bytes(data), f"message {item.message_id}"))
-        return photos
 
     # -- answers --------------------------------------------------------------------------------
     async def _answer(self, msg: Message, user_id: int, answers: list[Answer]) -> None:

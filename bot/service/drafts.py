@@ -13,70 +13,29 @@ from __future__ import annotations
 
 import logging
 import secrets
-import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 
 from ..domain import Post, channels_for
-from ..errors import AdminError, ContentError
+from ..errors import AdminError
 from ..i18n import Words, words
-from ..ingest.parse import ParseContext, parse_post
-from ..ingest.writer import FOLDER, Photo, PhotoError, photo_extension, render_post, slugify
-from ..store.repo import Draft, DraftPhoto, ShownAt, Store
+from ..ingest.parse import ParseContext
+from ..ingest.writer import Photo, PhotoError
+from ..store.repo import Draft, ShownAt, Store
 from .admin import AdminOps
 from .answers import preview_answer
+from .desk import Desk, Outcome, Person, Shown
+from .draft_files import DraftFiles, MissingPhoto
 from .draft_texts import Texts, describe_state
 from .pictures import Pictures
 from .queries import Queries
 
+__all__ = ["Desk", "Drafts", "Outcome", "Person", "Shown"]
 log = logging.getLogger(__name__)
 TTL = timedelta(hours=24)
 OWN_ACTIONS = ("publish", "schedule", "cancel")  # the author's decisions ("at": its own time)
 REVIEW_ACTIONS = ("approve", "reject")  # an admin's, on an editor's draft
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone acting on a draft, where they act."""
-
-    platform: str  # telegram | discord
-    id: str
-    name: str
-    lang: str = "en"
-    admin: bool = True  # False: an editor, who drafts but does not decide
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A draft as a platform shows it: a picture (or the text preview), words, buttons."""
-
-    draft: Draft
-    text: str
-    picture: Path | None
-    preview: str  # the text preview, for answers without a picture
-    actions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    text: str
-    close: bool  # the draft's buttons are of no further use
-    done: bool = False  # this press decided (else it was refused, and `text` says why)
-
-
-class Desk(Protocol):
-    """One platform's side of the drafts: the admin chat, and private messages."""
-
-    async def review(self, shown: Shown) -> bool:
-        """Post an editor's draft with Approve / Reject in the admin chat; False if none."""
-        ...
-
-    async def tell(self, person: Person, text: str) -> None:
-        """A private message; failures are logged, not raised."""
-        ...
 
 
 class Drafts:
@@ -86,7 +45,8 @@ class Drafts:
         desk_lang: str = "en", ttl: timedelta = TTL,
     ) -> None:  # fmt: skip
         self.admin, self.store, self.queries, self.pictures = admin, store, queries, pictures
-        self.folder, self.ctx, self.clock, self.ttl = folder, ctx, clock, ttl
+        self.ctx, self.clock, self.ttl = ctx, clock, ttl
+        self.files = DraftFiles(folder, ctx, clock)
         self.desk_words = words(desk_lang)  # the admin chats' language
         self.desks: dict[str, Desk] = {}
         self._started = False
@@ -109,7 +69,7 @@ class Drafts:
         """Drafts whose day is up expire and lose their photos."""
         self.start()
         for draft in self.store.expire_drafts(self.clock()):
-            self._drop_photos(draft.token)
+            self.files.drop(draft.token)
 
     # -- making and showing ---------------------------------------------------------------------
     async def create(
@@ -124,7 +84,12 @@ class Drafts:
         if publish_at is not None:
             self.admin.check_future(publish_at, w)
         token = secrets.token_urlsafe(12)
-        kept = self._keep_photos(token, photos, w)
+        try:
+            kept = self.files.keep(token, photos)
+        except PhotoError as exc:
+            raise AdminError(f"{exc}.") from None
+        except OSError as exc:
+            raise AdminError(self._texts(w).not_kept(exc.strerror or str(exc))) from None
         now = self.clock()
         draft = self.store.add_draft(
             token=token, needs_approval=not author.admin,
@@ -145,7 +110,7 @@ class Drafts:
         return Shown(draft, texts.sent_for_review(draft), review.picture, review.preview, ())
 
     async def show(self, draft: Draft, w: Words, *, role: str = "draft") -> Shown:
-        post = self._post(draft)
+        post = self.files.post(draft)
         document = self.queries.preview(post)
         picture = await self.pictures.draw(document)
         channels = self.queries.channels
@@ -218,7 +183,9 @@ class Drafts:
                 if at is None:
                     raise AdminError(texts.no_time())
                 self.admin.check_future(at, w)
-            photos = self._photos(draft, texts)
+            photos = self.files.photos(draft)
+        except MissingPhoto as gone:
+            return Outcome(texts.photo_gone(gone.number, gone.name), close=False)
         except AdminError as exc:
             return Outcome(str(exc), close=False)
         claimed = self.store.claim_draft(token, [draft.waiting_state], self.clock(), by=person.name)
@@ -231,6 +198,10 @@ class Drafts:
         except (AdminError, OSError) as exc:
             self.store.finish_draft(token, None, self.clock())
             return Outcome(texts.failed(str(exc)), close=False)
+        except Exception:  # a bug: the draft waits again rather than stay claimed
+            log.exception("drafts: carrying out %s on %s failed", action, token)
+            self.store.finish_draft(token, None, self.clock())
+            raise
         self._settle(claimed, "scheduled" if at else "published", post)
         if action == "approve":
             await self._tell_author(claimed, lambda t: t.approved(claimed, person.name, at))
@@ -264,52 +235,4 @@ class Drafts:
             self.store.claim_draft(draft.token, [draft.state], self.clock(), by="the bot")
         self.store.finish_draft(draft.token, state, self.clock(),
                                 post_key=post.key if post else None)  # fmt: skip
-        self._drop_photos(draft.token)
-
-    # -- the draft as a post --------------------------------------------------------------------
-    def _post(self, draft: Draft) -> Post:
-        """The post the draft would become, its photos where the draft keeps them."""
-        now = self.clock().astimezone(self.ctx.tz)
-        meta: dict[str, object] = {"title": draft.title, "date": now.isoformat(timespec="seconds")}
-        if draft.photos:
-            meta["images"] = [f"/{draft.token}/{p.file}" for p in draft.photos]
-        if draft.channels is not None:
-            meta["channels"] = list(draft.channels)
-        if draft.publish_at is not None:
-            meta["publish_at"] = draft.publish_at.astimezone(self.ctx.tz).isoformat()
-        source = f"{FOLDER}/{now:%Y-%m-%d}-{slugify(draft.title)}.md"
-        try:
-            return parse_post(render_post(meta, draft.body).encode(), source, mtime=now,
-                              ctx=self.ctx)  # fmt: skip
-        except ContentError as exc:  # checked when made; a store edited by hand
-            raise AdminError(exc.reason) from None
-
-    def _keep_photos(self, token: str, photos: Sequence[Photo], w: Words) -> list[DraftPhoto]:
-        kept: list[DraftPhoto] = []
-        folder = self.folder / token
-        try:
-            for number, photo in enumerate(photos, 1):
-                name = f"{number}.{photo_extension(photo, number)}"
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / name).write_bytes(photo.data)
-                kept.append(DraftPhoto(name, photo.name))
-        except PhotoError as exc:
-            self._drop_photos(token)
-            raise AdminError(f"{exc}.") from None
-        except OSError as exc:
-            self._drop_photos(token)
-            raise AdminError(self._texts(w).not_kept(exc.strerror or str(exc))) from None
-        return kept
-
-    def _photos(self, draft: Draft, texts: Texts) -> list[Photo]:
-        photos: list[Photo] = []
-        for number, kept in enumerate(draft.photos, 1):
-            try:
-                photos.append(Photo((self.folder / draft.token / kept.file).read_bytes(),
-                                    kept.name))  # fmt: skip
-            except OSError:
-                raise AdminError(texts.photo_gone(number, kept.name)) from None
-        return photos
-
-    def _drop_photos(self, token: str) -> None:
-        shutil.rmtree(self.folder / token, ignore_errors=True)
+        self.files.drop(draft.token)
