@@ -22,6 +22,7 @@ from tests.admin.support import (
     dc_edit_of,
     dc_message,
     dc_press,
+    eventually,
     followup,
     option,
     reply_to,
@@ -155,3 +156,33 @@ async def test_schedule_with_a_new_text_is_a_draft_with_its_time(
     assert edited["content"].startswith("«Sports day» will be published")
     [path] = (site / "content" / "announcements").glob("*sports-day.md")
     assert f"post:{path.stem}:publish" in {j.id for j in app.scheduler.jobs()}
+
+
+@needs_chromium
+async def test_preview_is_an_ephemeral_picture(start_app: StartApp, dc: GatewayDiscord) -> None:
+    await start_app()
+    data = await dc_message(dc, "preview", option("post", "2023-01-23-70th-anniversary"))
+    assert data["flags"] & EPHEMERAL and data["content"].startswith("Preview of «70th")
+    [attachment] = data["attachments"]
+    picture = Image.open(io.BytesIO(dc.attachment_bytes(attachment["id"])))
+    assert attachment["filename"] == "preview.png" and picture.width == 2 * page_width()
+    assert dc.messages[DC_CHANNEL] == []
+
+
+@needs_chromium
+async def test_an_editors_draft_reaches_the_admin_channel_as_a_picture(
+    start_app: StartApp, tg: FakeTelegram, dc: GatewayDiscord
+) -> None:
+    editors = 1_302_146_010_203_700_002
+    dc.add_role(editors, name="Editors")
+    admin_channel = 777_000_000_000_000_099
+    await start_app(admin={"editor_roles": [str(editors)]},
+                    discord={"admin_channel": str(admin_channel)})  # fmt: skip
+    sent = await dc_message(dc, "announce", TITLE, TEXT, permissions=0, roles=(editors,))
+    assert sent["content"].startswith("Your draft «Sports day» went to the admins")
+    [review] = await eventually(lambda: dc.messages[admin_channel])
+    [attachment] = review["attachments"]
+    assert attachment["filename"] == "preview.png" and attachment["width"] == 2 * page_width()
+    assert [label for label, _ in dc_buttons(review)] == ["Approve", "Reject"]
+    [on_telegram] = await eventually(lambda: tg.messages_in("-1009876543210"))
+    assert on_telegram.media_type == "photo" and on_telegram.width == 2 * page_width()
