@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -45,6 +45,9 @@ from .service.prepare import Preparer
 from .service.queries import Queries
 from .service.reports import Reporter, to_chat
 from .store.repo import Delivery, Store
+
+if TYPE_CHECKING:
+    from .deliver.painter import Painter
 
 log = logging.getLogger("bot")
 HAND_OVER_WAIT = 600.0  # seconds `publish` waits for its deliveries
@@ -178,7 +181,7 @@ class App:
         self._reconciled = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         self.admin: Running | None = None
-        self.painter: Any = None  # the preview pictures' Chromium, while admin commands run
+        self.painter: Painter | None = None  # the Chromium of the admins' preview pictures
         self.summary: Summary | None = None
         self.ready_after: float | None = None
 
