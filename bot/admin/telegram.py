@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from ..config import AdminCfg, TelegramCfg
 from ..errors import AdminError
-from ..i18n import Words, words
+from ..i18n import LANGS, Words, words
 from ..service.admin import AdminOps
 from ..service.drafts import Drafts
 from ..store.repo import ShownAt
@@ -110,24 +110,29 @@ class TelegramAdmin:
         return "editor" if user_id in self.editors and self.drafts is not None else None
 
     async def register_commands(self) -> None:
-        """Members see /help only; admins (and the admin chat) every command, editors theirs."""
-        helper = BotCommand("help", HELP_SUMMARY)
-        full = [BotCommand(c.name, c.summary) for c in COMMANDS] + [helper]
-        drafting = [BotCommand(c.name, c.summary) for c in COMMANDS if c.name in EDITOR_COMMANDS]
-        scopes: list[tuple[Any, list[BotCommand]]] = [(BotCommandScopeDefault(), [helper])]
+        """Members see /help only; admins (and the admin chat) every command, editors theirs.
+        Each list is set in English and, for apps in Khmer or Japanese, in their language."""
         admins = sorted(await self.auth.everyone())
-        scopes += [(BotCommandScopeChat(uid), full) for uid in admins]
-        if self.drafts is not None:
-            editors = sorted(self.editors - set(admins))
-            scopes += [(BotCommandScopeChat(uid), [*drafting, helper]) for uid in editors]
-        if self.admin_chat:
-            scopes.append((BotCommandScopeChat(self.admin_chat), full))
-        for scope, listed in scopes:
-            try:
-                await self.bot.set_my_commands(listed, scope=scope)
-            except TelegramError as exc:
-                where = getattr(scope, "chat_id", "everyone")
-                log.warning("Telegram: cannot set the command list for %s: %s", where, exc.message)
+        editors = sorted(self.editors - set(admins)) if self.drafts is not None else []
+        for lang in LANGS:
+            w = words(lang)
+            helper = BotCommand("help", w._(HELP_SUMMARY))
+            full = [BotCommand(c.name, w._(c.summary)) for c in COMMANDS] + [helper]
+            drafting = [c for c in full if c.command in EDITOR_COMMANDS or c is helper]
+            scopes: list[tuple[Any, list[BotCommand]]] = [(BotCommandScopeDefault(), [helper])]
+            scopes += [(BotCommandScopeChat(uid), full) for uid in admins]
+            scopes += [(BotCommandScopeChat(uid), drafting) for uid in editors]
+            if self.admin_chat:
+                scopes.append((BotCommandScopeChat(self.admin_chat), full))
+            for scope, listed in scopes:
+                await self._set_commands(listed, scope, None if lang == "en" else lang)
+
+    async def _set_commands(self, listed: list[BotCommand], scope: Any, lang: str | None) -> None:
+        try:
+            await self.bot.set_my_commands(listed, scope=scope, language_code=lang)
+        except TelegramError as exc:
+            where = getattr(scope, "chat_id", "everyone")
+            log.warning("Telegram: cannot set the command list for %s: %s", where, exc.message)
 
     # -- updates --------------------------------------------------------------------------------
     async def _on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -58,6 +58,8 @@ async def test_a_telegram_editors_draft_is_approved_by_an_admin(
     start_app: StartApp, tg: FakeTelegram, dc: GatewayDiscord, site: Path
 ) -> None:
     app = await start_app(**editors())
+    listed = tg.commands_for({"type": "chat", "chat_id": EDITOR})
+    assert [c["command"] for c in listed] == ["announce", "preview", "help"]
     [sent] = await tg_command(tg, "/announce Charity run\nSunday 8:00 at the park.", user=EDITOR)
     assert sent.text.startswith("Your draft «Charity run» went to the admins for approval")
     assert keyboard(sent) == []
