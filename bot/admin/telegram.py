@@ -8,8 +8,9 @@ shuts it down after the outbox drained, so stopping here never shuts the bot dow
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from ..config import AdminCfg, TelegramCfg
 from ..errors import AdminError
-from ..i18n import LANGS, Words, words
+from ..i18n import Words, words
 from ..service.admin import AdminOps
 from ..service.drafts import Drafts
 from ..store.repo import ShownAt
@@ -78,6 +79,8 @@ class TelegramAdmin:
             )  # fmt: skip
             drafts.desks["telegram"] = self.drafts
         self.albums = Albums()
+        self.menus: set[str] = set()  # the languages whose command lists are set
+        self.background: set[asyncio.Task[None]] = set()
         self.application: Any = Application.builder().bot(bot).job_queue(None).build()
         commands = filters.UpdateType.MESSAGE & (filters.COMMAND | filters.CaptionRegex(r"^/\w"))
         self.application.add_handler(MessageHandler(commands, self._on_command, block=False))
@@ -98,6 +101,8 @@ class TelegramAdmin:
         log.info("admin commands: listening on Telegram")
 
     async def stop(self) -> None:
+        for task in self.background:
+            task.cancel()
         if self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -109,12 +114,15 @@ class TelegramAdmin:
             return "admin"
         return "editor" if user_id in self.editors and self.drafts is not None else None
 
-    async def register_commands(self) -> None:
+    async def register_commands(self, langs: Sequence[str] = ("en",)) -> None:
         """Members see /help only; admins (and the admin chat) every command, editors theirs.
-        Each list is set in English and, for apps in Khmer or Japanese, in their language."""
+
+        English at start; the lists for apps in Khmer or Japanese when someone writing in that
+        language first sends a command (its catalogue is loaded then anyway)."""
         admins = sorted(await self.auth.everyone())
         editors = sorted(self.editors - set(admins)) if self.drafts is not None else []
-        for lang in LANGS:
+        for lang in langs:
+            self.menus.add(lang)
             w = words(lang)
             helper = BotCommand("help", w._(HELP_SUMMARY))
             full = [BotCommand(c.name, w._(c.summary)) for c in COMMANDS] + [helper]
@@ -180,6 +188,11 @@ class TelegramAdmin:
             log.debug("Telegram: /%s in chat %s ignored (not the admin chat)", command, chat.id)
             return
         role, w = await self.role(user.id), words(user.language_code)
+        if w.lang not in self.menus:
+            self.menus.add(w.lang)
+            task = asyncio.create_task(self.register_commands((w.lang,)))
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
         if command in ("help", "start"):
             name = self.association
             text = help_text(name, w, editor=role == "editor") if role else member_help(name, w)
