@@ -11,7 +11,7 @@ from pathlib import Path
 from ..domain import Post
 from ..errors import AdminError, ContentError
 from ..ingest.parse import ParseContext, parse_post
-from ..ingest.writer import FOLDER, Photo, PhotoError, photo_extension, render_post, slugify
+from ..ingest.writer import Photo, PhotoError, photo_extension, render_post, slugify
 from ..store.repo import Draft, DraftPhoto
 
 
@@ -29,7 +29,7 @@ class DraftFiles:
             meta["channels"] = list(draft.channels)
         if draft.publish_at is not None:
             meta["publish_at"] = draft.publish_at.astimezone(self.ctx.tz).isoformat()
-        source = f"{FOLDER}/{now:%Y-%m-%d}-{slugify(draft.title)}.md"
+        source = f"{now:%Y-%m-%d}-{slugify(draft.title)}.md"  # the key its file will have
         raw = render_post(meta, draft.body).encode()
         try:
             return parse_post(raw, source, mtime=now, ctx=self.ctx)
