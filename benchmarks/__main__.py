@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-NAMES = ("latency", "burst", "idle", "archive", "takeover", "picture", "push", "git_sync")
+NAMES = ("latency", "burst", "idle", "archive", "takeover", "picture", "push", "git_sync", "drafts")
 USAGE = (
     "usage: python -m benchmarks [--quick] [NAME [options]]\n"
     f"  NAME: one of {', '.join(NAMES)} (all when omitted); "

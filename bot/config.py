@@ -160,6 +160,12 @@ class DiscordCfg(_Section):
     scheduled_events: bool = False  # also create guild scheduled events for event posts
 
 
+class AdminCfg(_Section):
+    confirm: bool = True  # /announce answers with a preview and waits for Publish
+    editors: list[int] = []  # Telegram user ids who may draft (/announce, /preview)
+    editor_roles: list[str] = []  # Discord role ids who may draft
+
+
 class ChannelCfg(_Section):
     name: str
     platform: Literal["telegram", "discord", "discord-webhook"]
@@ -245,6 +251,7 @@ class Settings(_Section):
     content: ContentCfg = ContentCfg()
     telegram: TelegramCfg = TelegramCfg()
     discord: DiscordCfg = DiscordCfg()
+    admin: AdminCfg = AdminCfg()
     channels: list[ChannelCfg] = []
     reminders: RemindersCfg = RemindersCfg()
     delivery: DeliveryCfg = DeliveryCfg()

@@ -21,13 +21,18 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from ..config import DiscordCfg
+from ..config import AdminCfg, DiscordCfg
+from ..i18n import words
 from ..service.admin import AdminOps
-from .discord_commands import install
-from .discord_form import report_error
+from ..service.drafts import Drafts
+from .commands import EDITOR_COMMANDS
+from .discord_commands import Commands, install
+from .discord_drafts import DiscordDrafts, refusal
+from .discord_form import report_error, words_of
+from .telegram_answers import Send
 
 log = logging.getLogger(__name__)
-REFUSAL = "Sorry, these commands are for the association's admins."
+REFUSAL = refusal(words("en"))
 
 
 def _ids(values: list[str], what: str) -> set[int]:
@@ -46,19 +51,33 @@ def _command_name(interaction: discord.Interaction) -> str:
 
 
 class AdminTree(app_commands.CommandTree[discord.Client]):
-    def __init__(self, client: discord.Client, guild_ids: set[int], roles: set[int]) -> None:
+    def __init__(
+        self, client: discord.Client, guild_ids: set[int], roles: set[int],
+        editor_roles: set[int] = frozenset(),  # type: ignore[assignment]
+    ) -> None:  # fmt: skip
         super().__init__(client)
         self.guild_ids = guild_ids
         self.roles = roles
+        self.editor_roles = set(editor_roles)
 
-    def allows(self, interaction: discord.Interaction) -> bool:
+    def role(self, interaction: discord.Interaction) -> str | None:
+        """admin (Manage Server, or an admin role), editor (an editor role), or None."""
         if interaction.guild_id not in self.guild_ids:
-            return False
+            return None
         perms = interaction.permissions
         if perms.manage_guild or perms.administrator:
-            return True
+            return "admin"
         user = interaction.user
-        return isinstance(user, discord.Member) and any(r.id in self.roles for r in user.roles)
+        held = {r.id for r in user.roles} if isinstance(user, discord.Member) else set()
+        if held & self.roles:
+            return "admin"
+        return "editor" if held & self.editor_roles else None
+
+    def allows(self, interaction: discord.Interaction) -> bool:
+        role = self.role(interaction)
+        return role == "admin" or (
+            role == "editor" and _command_name(interaction) in EDITOR_COMMANDS
+        )
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if self.allows(interaction):
@@ -69,7 +88,7 @@ class AdminTree(app_commands.CommandTree[discord.Client]):
         name = _command_name(interaction)
         log.warning("Discord: refused /%s from user %s (%s) in guild %s",
                     name, interaction.user.id, interaction.user, interaction.guild_id)  # fmt: skip
-        await interaction.response.send_message(REFUSAL, ephemeral=True)
+        await interaction.response.send_message(refusal(words_of(interaction)), ephemeral=True)
         return False
 
     async def on_error(
@@ -80,10 +99,24 @@ class AdminTree(app_commands.CommandTree[discord.Client]):
 
 
 class DiscordAdmin:
-    def __init__(self, ops: AdminOps, client: discord.Client, cfg: DiscordCfg) -> None:
+    def __init__(
+        self, ops: AdminOps, client: discord.Client, cfg: DiscordCfg, *,
+        drafts: Drafts | None = None, send: Send | None = None, admin_cfg: AdminCfg | None = None,
+    ) -> None:  # fmt: skip
         self.admin, self.client, self.gateway_url = ops, client, cfg.gateway_url
-        self.tree = AdminTree(client, _ids(cfg.guild_ids, "guild"), _ids(cfg.admin_roles, "role"))
-        install(self.tree, ops)
+        options = admin_cfg or AdminCfg()
+        editors = _ids(options.editor_roles, "editor role") if drafts is not None else set()
+        self.tree = AdminTree(
+            client, _ids(cfg.guild_ids, "guild"), _ids(cfg.admin_roles, "role"), editors
+        )
+        self.drafts: DiscordDrafts | None = None
+        if drafts is not None and send is not None:
+            self.drafts = DiscordDrafts(
+                drafts, client, send, role=self.tree.role, admin_channel=cfg.admin_channel,
+                tz=ops.queries.tz, clock=ops.clock, publish_hour=ops.publish_hour,
+            )  # fmt: skip
+            drafts.desks["discord"] = self.drafts
+        install(self.tree, Commands(ops, self.drafts, options.confirm, self.tree.role))
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

@@ -1,69 +1,73 @@
 """The application commands on Discord: options, autocompletion and answers.
 
 Handlers raise :class:`AdminError` for anything the admin can fix; the tree's error handler
-answers it (see ``bot.admin.discord``). Every answer is ephemeral: only the admin sees it.
+answers it (see ``bot.admin.discord``). Every answer is ephemeral: only the admin sees it, in
+the language of their Discord client. With drafts (``[admin] confirm``, and always for
+editors), a new announcement is shown with its buttons instead of going out.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 import discord
 from discord import app_commands
 from discord.app_commands import Choice
 
 from ..errors import AdminError
-from ..format.model import Request
-from ..ingest.writer import MAX_PHOTO_BYTES, Photo
+from ..format.admin import PICTURE_NAME
+from ..i18n import Words
 from ..service.admin import AdminOps
 from .commands import COMMANDS
-from .discord_form import Submit, TextForm, answer
+from .discord_drafts import DiscordDrafts, person
+from .discord_form import Submit, TextForm, answer, words_of
+from .discord_media import download, preview_message
 from .when import describe, parse_when
 
 _INFO = {c.name: c.summary for c in COMMANDS}
-_PREVIEW_UPLOAD_LIMIT = 8 * 1024 * 1024
-
-
-async def download(attachments: Sequence[discord.Attachment | None]) -> list[Photo]:
-    photos: list[Photo] = []
-    for item in attachments:
-        if item is None:
-            continue
-        if item.size > MAX_PHOTO_BYTES:
-            size = f"{item.size / 2**20:.1f} MiB"
-            raise AdminError(f"{item.filename} is {size}; the limit is 10 MiB.")
-        if item.content_type and not item.content_type.startswith("image/"):
-            raise AdminError(f"{item.filename} is not an image.")
-        try:
-            photos.append(Photo(await item.read(), item.filename))
-        except discord.HTTPException as exc:
-            raise AdminError(f"{item.filename} could not be downloaded ({exc.status}).") from None
-    return photos
-
-
-def preview_message(request: Request) -> tuple[list[discord.Embed], list[discord.File]]:
-    """The embeds of a rendered message, with its images attached when they are small enough."""
-    size = 0
-    for upload in request.uploads:
-        try:
-            size += os.path.getsize(upload.path)
-        except OSError:
-            size = _PREVIEW_UPLOAD_LIMIT + 1
-    attach = 0 < size <= _PREVIEW_UPLOAD_LIMIT
-    raw: list[dict[str, Any]] = [dict(e) for e in request.params.get("embeds", [])]
-    if not attach:
-        for embed in raw:
-            for key in ("image", "thumbnail"):
-                if str((embed.get(key) or {}).get("url", "")).startswith("attachment://"):
-                    embed.pop(key)
-    files = [discord.File(u.path, filename=u.filename) for u in request.uploads] if attach else []
-    return [discord.Embed.from_dict(e) for e in raw], files
+Role = Callable[[discord.Interaction], str | None]
 
 
 def _split_channels(value: str | None) -> list[str] | None:
     return None if value is None else [n for n in value.replace(" ", ",").split(",") if n]
+
+
+@dataclass
+class Commands:
+    """What the handlers share: the admin use-cases and, when on, the drafts."""
+
+    admin: AdminOps
+    drafts: DiscordDrafts | None = None
+    confirm: bool = True
+    role: Role = lambda interaction: "admin"
+
+    def drafting(self, interaction: discord.Interaction) -> bool:
+        return self.drafts is not None and (self.confirm or self.role(interaction) != "admin")
+
+    async def new_post(
+        self, interaction: discord.Interaction, title: str, text: str,
+        images: list[discord.Attachment | None], channels: list[str] | None,
+        when: datetime | None, w: Words,
+    ) -> None:  # fmt: skip
+        """A draft to decide on, or (without drafts) the post published or scheduled now."""
+        admin = self.admin
+        admin.check_text(title, text, w)
+        if self.drafting(interaction) or any(images):
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        photos = await download(images, w)
+        if self.drafts is not None and self.drafting(interaction):
+            actor = person(interaction.user, self.role(interaction) or "editor", w)
+            shown = await self.drafts.drafts.create(
+                actor, title, text, photos, channels, publish_at=when, w=w
+            )
+            await self.drafts.show(interaction, shown, w)
+        elif when is not None:
+            await answer(interaction, await admin.schedule_text(title, text, when, photos,
+                                                                channels, w))  # fmt: skip
+        else:
+            await answer(interaction, await admin.announce(title, text, photos, channels, w))
 
 
 class Suggest:
@@ -89,14 +93,14 @@ Tree = app_commands.CommandTree[discord.Client]
 ADMINS_ONLY = app_commands.default_permissions(manage_guild=True)
 
 
-def install(tree: Tree, admin: AdminOps) -> None:
+def install(tree: Tree, commands: Commands) -> None:
     """Add the admin commands to ``tree``; only members with Manage Server see them by default."""
-    suggest = Suggest(admin)
+    suggest = Suggest(commands.admin)
     for add in (_announce, _preview, _schedule, _remind, _simple, _cancel, _resend):
-        add(tree, admin, suggest)
+        add(tree, commands, suggest)
 
 
-def _announce(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+def _announce(tree: Tree, commands: Commands, suggest: Suggest) -> None:
     @tree.command(name="announce", description=_INFO["announce"])
     @app_commands.describe(
         title="The headline (up to 256 characters)",
@@ -111,46 +115,53 @@ def _announce(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
         channels: str | None = None, image1: discord.Attachment | None = None,
         image2: discord.Attachment | None = None, image3: discord.Attachment | None = None,
     ) -> None:  # fmt: skip
-        chosen = admin.check_channels(_split_channels(channels))
+        w = words_of(interaction)
+        chosen = commands.admin.check_channels(_split_channels(channels), w)
 
         async def publish(answering: discord.Interaction, title: str, text: str) -> None:
-            admin.check_text(title, text)
-            if image1 or image2 or image3:
-                await answering.response.defer(ephemeral=True, thinking=True)
-            photos = await download([image1, image2, image3])
-            await answer(answering, await admin.announce(title, text, photos, chosen))
+            images = [image1, image2, image3]
+            await commands.new_post(answering, title, text, images, chosen, None, w)
 
-        await _with_text(interaction, "New announcement", title, text, admin, publish)
+        heading = w._("New announcement")
+        await _with_text(interaction, heading, title, text, commands.admin, publish, w)
 
 
 async def _with_text(
     interaction: discord.Interaction, heading: str, title: str | None, text: str | None,
-    admin: AdminOps, then: Submit,
+    admin: AdminOps, then: Submit, w: Words,
 ) -> None:  # fmt: skip
     """Go on with the text given, or open a form with a multi-line field to write it."""
     if text:
         await then(interaction, title or "", text)
         return
     if title:
-        admin.check_title(title)
-    await interaction.response.send_modal(TextForm(heading, title, interaction.user.id, then))
+        admin.check_title(title, w)
+    form = TextForm(heading, title, interaction.user.id, then, w)
+    await interaction.response.send_modal(form)
 
 
-def _preview(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+def _preview(tree: Tree, commands: Commands, suggest: Suggest) -> None:
     @tree.command(name="preview", description=_INFO["preview"])
     @app_commands.describe(post="The post: its key or title")
     @app_commands.autocomplete(post=suggest.posts)
     @ADMINS_ONLY
     async def preview(interaction: discord.Interaction, post: str) -> None:
-        found = admin.find_post(post)
+        w, admin = words_of(interaction), commands.admin
+        found = admin.find_post(post, w)
         await interaction.response.defer(ephemeral=True, thinking=True)  # images take a while
-        shown = admin.preview(found.key)
+        shown = admin.preview(found.key, w)
+        drafts = commands.drafts
+        picture = await drafts.drafts.picture(shown.document) if drafts is not None else None
+        if picture is not None:
+            file = discord.File(picture, filename=PICTURE_NAME)
+            await answer(interaction, shown.text, files=[file])
+            return
         first = next((r for r in shown.requests.get("discord", []) if r.method == "POST"), None)
         embeds, files = preview_message(first) if first else ([], [])
         await answer(interaction, shown.text, embeds=embeds, files=files)
 
 
-def _schedule(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+def _schedule(tree: Tree, commands: Commands, suggest: Suggest) -> None:
     @tree.command(name="schedule", description=_INFO["schedule"])
     @app_commands.describe(
         when="Like 2026-12-01 18:00, tomorrow 9:00, fri 18:00 or in 2h",
@@ -165,54 +176,56 @@ def _schedule(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
         title: str | None = None, text: str | None = None,
         image: discord.Attachment | None = None, channels: str | None = None,
     ) -> None:  # fmt: skip
-        moment = parse_when(when, now=admin.clock(), default_hour=admin.publish_hour)
+        w, admin = words_of(interaction), commands.admin
+        moment = parse_when(when, now=admin.clock(), default_hour=admin.publish_hour, w=w)
         if post and (title or text or image):
-            raise AdminError("Give either a post or a new title and text, not both.")
+            raise AdminError(w._("Give either a post or a new title and text, not both."))
         if post:
-            await answer(interaction, await admin.schedule_post(post, moment))
+            await answer(interaction, await admin.schedule_post(post, moment, w))
             return
-        chosen = admin.check_channels(_split_channels(channels))
+        chosen = admin.check_channels(_split_channels(channels), w)
 
         async def plan(answering: discord.Interaction, title: str, text: str) -> None:
-            admin.check_text(title, text)
-            photos = await download([image])
-            await answer(answering, await admin.schedule_text(title, text, moment, photos, chosen))
+            await commands.new_post(answering, title, text, [image], chosen, moment, w)
 
-        heading = f"Announcement for {describe(moment)}"[:45]
-        await _with_text(interaction, heading, title, text, admin, plan)
+        # TRANSLATORS: the title of the form for a scheduled announcement (45 characters).
+        heading = w._("Announcement for {when}").format(when=describe(moment, w))
+        await _with_text(interaction, heading, title, text, admin, plan, w)
 
 
-def _remind(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+def _remind(tree: Tree, commands: Commands, suggest: Suggest) -> None:
     @tree.command(name="remind", description=_INFO["remind"])
     @app_commands.describe(post="The event post", offsets="How long before the start, like: 1d 2h")
     @app_commands.autocomplete(post=suggest.posts)
     @ADMINS_ONLY
     async def remind(interaction: discord.Interaction, post: str, offsets: str) -> None:
-        await answer(interaction, await admin.remind(post, offsets.replace(",", " ").split()))
+        typed = offsets.replace(",", " ").split()
+        w = words_of(interaction)
+        await answer(interaction, await commands.admin.remind(post, typed, w))
 
 
-def _simple(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+def _simple(tree: Tree, commands: Commands, suggest: Suggest) -> None:
     @tree.command(name="queue", description=_INFO["queue"])
     @ADMINS_ONLY
     async def queue(interaction: discord.Interaction) -> None:
-        await answer(interaction, admin.queue())
+        await answer(interaction, commands.admin.queue(words_of(interaction)))
 
     @tree.command(name="status", description=_INFO["status"])
     @ADMINS_ONLY
     async def status(interaction: discord.Interaction) -> None:
-        await answer(interaction, admin.status())
+        await answer(interaction, commands.admin.status(words_of(interaction)))
 
 
-def _cancel(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+def _cancel(tree: Tree, commands: Commands, suggest: Suggest) -> None:
     @tree.command(name="cancel", description=_INFO["cancel"])
     @app_commands.describe(job="The job, as /queue lists it")
     @app_commands.autocomplete(job=suggest.jobs)
     @ADMINS_ONLY
     async def cancel(interaction: discord.Interaction, job: str) -> None:
-        await answer(interaction, await admin.cancel(job))
+        await answer(interaction, await commands.admin.cancel(job, words_of(interaction)))
 
 
-def _resend(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
+def _resend(tree: Tree, commands: Commands, suggest: Suggest) -> None:
     @tree.command(name="resend", description=_INFO["resend"])
     @app_commands.describe(post="The post", channel="Only this channel (default: every channel)")
     @app_commands.autocomplete(post=suggest.posts, channel=suggest.channels)
@@ -220,4 +233,5 @@ def _resend(tree: Tree, admin: AdminOps, suggest: Suggest) -> None:
     async def resend(
         interaction: discord.Interaction, post: str, channel: str | None = None
     ) -> None:
-        await answer(interaction, await admin.resend(post, channel))
+        w = words_of(interaction)
+        await answer(interaction, await commands.admin.resend(post, channel, w))

@@ -14,10 +14,21 @@ import discord
 
 from ..errors import AdminError
 from ..format.discord import fit_content
+from ..i18n import Words, words
 
 log = logging.getLogger(__name__)
-FAILED = "Sorry, that did not work because of an error on my side. It has been logged."
 FORM_TIMEOUT = 15 * 60.0
+FORM_TITLE = 45  # a modal's title, in characters
+
+
+def words_of(interaction: discord.Interaction) -> Words:
+    """The words of the language the member's Discord client uses."""
+    return words(str(getattr(interaction.locale, "value", interaction.locale)))
+
+
+def failed(w: Words) -> str:
+    return w._("Sorry, that did not work because of an error on my side. It has been logged.")
+
 
 Submit = Callable[[discord.Interaction, str, str], Awaitable[None]]
 
@@ -28,6 +39,7 @@ async def answer(
     *,
     embeds: Sequence[discord.Embed] = (),
     files: Sequence[discord.File] = (),
+    view: discord.ui.View | None = None,
 ) -> None:
     """An ephemeral answer, or a follow-up when the interaction was already answered."""
     text = fit_content(text)
@@ -36,6 +48,8 @@ async def answer(
         extra["embeds"] = list(embeds)
     if files:
         extra["files"] = list(files)
+    if view is not None:
+        extra["view"] = view
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, **extra)
@@ -52,7 +66,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException, w
         text = str(error)
     else:
         log.error("Discord: %s failed", what, exc_info=error)
-        text = FAILED
+        text = failed(words_of(interaction))
     try:
         await answer(interaction, text)
     except discord.HTTPException as exc:
@@ -60,15 +74,23 @@ async def report_error(interaction: discord.Interaction, error: BaseException, w
 
 
 class TextForm(discord.ui.Modal):
-    def __init__(self, heading: str, title: str | None, opener: int, submit: Submit) -> None:
-        super().__init__(title=heading, timeout=FORM_TIMEOUT)
+    def __init__(
+        self, heading: str, title: str | None, opener: int, submit: Submit, w: Words
+    ) -> None:
+        super().__init__(title=heading[:FORM_TITLE], timeout=FORM_TIMEOUT)
         self.opener = opener
         self.submit = submit
         self.headline: discord.ui.TextInput[TextForm] = discord.ui.TextInput(
-            label="Title", max_length=256, default=title or None
+            # TRANSLATORS: a field of the form that takes an announcement.
+            label=w._("Title"),
+            max_length=256,
+            default=title or None,
         )
         self.body: discord.ui.TextInput[TextForm] = discord.ui.TextInput(
-            label="Text (Markdown)", style=discord.TextStyle.paragraph, max_length=4000
+            # TRANSLATORS: a field of the form that takes an announcement.
+            label=w._("Text ({format})").format(format="Markdown"),
+            style=discord.TextStyle.paragraph,
+            max_length=4000,
         )
         self.add_item(self.headline)
         self.add_item(self.body)

@@ -9,11 +9,12 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Protocol
 
-from ..config import DiscordCfg, TelegramCfg
+from ..config import AdminCfg, DiscordCfg, TelegramCfg
 from ..deliver.publisher import Publisher
 from ..domain import Channel
 from ..format.model import Request
 from ..service.admin import AdminOps
+from ..service.drafts import Drafts
 
 log = logging.getLogger(__name__)
 Send = Callable[[Channel, Request], Awaitable[object]]
@@ -59,7 +60,9 @@ def admin_parts(
     publishers: Mapping[str, Publisher],
     telegram: TelegramCfg,
     discord: DiscordCfg,
+    admin: AdminCfg,
     *,
+    drafts: Drafts,
     chats: Iterable[str],
     association: str,
     send: Send,
@@ -74,8 +77,9 @@ def admin_parts(
         from .telegram import TelegramAdmin
 
         parts["Telegram"] = TelegramAdmin(
-            ops, tg.bot, telegram, chats=chats, association=association, send=send
-        )
+            ops, tg.bot, telegram, chats=chats, association=association, send=send,
+            drafts=drafts, admin_cfg=admin,
+        )  # fmt: skip
     elif isinstance(tg, TelegramPublisher):
         log.info("admin commands: off on Telegram, no admins in [telegram] admins")
     dc = publishers.get("discord")
@@ -87,5 +91,7 @@ def admin_parts(
         else:
             from .discord import DiscordAdmin
 
-            parts["Discord"] = DiscordAdmin(ops, dc.client, discord)
+            parts["Discord"] = DiscordAdmin(
+                ops, dc.client, discord, drafts=drafts, send=send, admin_cfg=admin
+            )
     return parts

@@ -10,73 +10,48 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from html import escape
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from ..config import TelegramCfg
-from ..domain import Channel
-from ..errors import AdminError, DeliveryError
-from ..format.model import Request
-from ..format.profiles import PROFILES
-from ..format.telegram import fit_text, text_request
-from ..ingest.writer import MAX_PHOTO_BYTES, Photo
+from ..config import AdminCfg, TelegramCfg
+from ..errors import AdminError
+from ..i18n import Words, words
 from ..service.admin import AdminOps
-from .commands import COMMANDS, HELP_SUMMARY, NAMES, help_text
-from .telegram_commands import Answer, Incoming, handle, needs_photos, split_command
-
-Send = Callable[[Channel, Request], Awaitable[object]]
-TELEGRAM_PROFILE = PROFILES["telegram"]
+from ..service.drafts import Drafts
+from ..store.repo import ShownAt
+from .commands import COMMANDS, EDITOR_COMMANDS, HELP_SUMMARY, NAMES, help_text
+from .telegram_answers import Send, answer_press, send_answer
+from .telegram_auth import ChatAdmins
+from .telegram_commands import (
+    Answer,
+    Incoming,
+    handle,
+    needs_photos,
+    preview_answers,
+    split_command,
+    unknown_command,
+)
+from .telegram_drafts import TelegramDrafts, person, refusal
+from .telegram_photos import Albums
 
 log = logging.getLogger(__name__)
-ALBUM_WAIT = 1.0  # seconds to gather the other photos of an album sent with a command
 STALE_AFTER = timedelta(minutes=10)
 POLL_PROBLEM_FOR = 30.0  # seconds a polling error keeps the health check red
-REFUSAL = "Sorry, these commands are for the association's admins. Please ask an admin for help."
-MEMBER_HELP = ("This bot publishes the announcements of the {name}. Its commands are for the"
-               " association's admins.")  # fmt: skip
-FAILED = "Sorry, that did not work because of an error on my side. It has been logged."
+REFUSAL = refusal(words("en"))
 
 
-class ChatAdmins:
-    """Who may use the commands: configured user ids, optionally the announcement chats' admins."""
+def member_help(name: str, w: Words) -> str:
+    return w._("This bot publishes the announcements of the {name}. Its commands are for the "
+               "association's admins.").format(name=name)  # fmt: skip
 
-    def __init__(self, bot: Bot, admins: Iterable[int], chats: Iterable[str], ttl: float = 300.0):
-        self.bot, self.admins, self.chats, self.ttl = bot, set(admins), list(chats), ttl
-        self._cache: dict[str, tuple[float, frozenset[int]]] = {}
 
-    async def of_chat(self, chat_id: str) -> frozenset[int]:
-        cached = self._cache.get(chat_id)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-        try:
-            members = await self.bot.get_chat_administrators(chat_id)
-            ids = frozenset(m.user.id for m in members if not m.user.is_bot)
-        except TelegramError as exc:
-            log.warning("Telegram: cannot list the administrators of %s: %s", chat_id, exc.message)
-            ids = cached[1] if cached else frozenset()
-        self._cache[chat_id] = (time.monotonic() + self.ttl, ids)
-        return ids
-
-    async def everyone(self) -> set[int]:
-        found = set(self.admins)
-        for chat in self.chats:
-            found |= await self.of_chat(chat)
-        return found
-
-    async def allows(self, user_id: int) -> bool:
-        if user_id in self.admins:
-            return True
-        for chat in self.chats:
-            if user_id in await self.of_chat(chat):
-                return True
-        return False
+def failed(w: Words) -> str:
+    return w._("Sorry, that did not work because of an error on my side. It has been logged.")
 
 
 class TelegramAdmin:
@@ -89,15 +64,31 @@ class TelegramAdmin:
         chats: Iterable[str],
         association: str,
         send: Send,
+        drafts: Drafts | None = None,
+        admin_cfg: AdminCfg | None = None,
     ) -> None:
         self.admin, self.bot, self.association, self.send = ops, bot, association, send
         self.admin_chat = str(cfg.admin_chat) if cfg.admin_chat else None
         self.auth = ChatAdmins(bot, cfg.admins, list(chats) if cfg.chat_admins_are_admins else [])
-        self.albums: dict[str, dict[int, Message]] = {}
         self._poll_error: tuple[datetime, str] | None = None
+        options = admin_cfg or AdminCfg()
+        self.confirm, self.editors = options.confirm, set(options.editors)
+        self.drafts: TelegramDrafts | None = None
+        if drafts is not None:
+            self.drafts = TelegramDrafts(
+                drafts, send, role=self.role, admin_chat=self.admin_chat, admins=cfg.admins,
+                tz=ops.queries.tz, clock=ops.clock, publish_hour=ops.publish_hour,
+            )  # fmt: skip
+            drafts.desks["telegram"] = self.drafts
+        self.albums = Albums()
+        self.menus: set[str] = set()  # the languages whose command lists are set
+        self.background: set[asyncio.Task[None]] = set()
         self.application: Any = Application.builder().bot(bot).job_queue(None).build()
         commands = filters.UpdateType.MESSAGE & (filters.COMMAND | filters.CaptionRegex(r"^/\w"))
         self.application.add_handler(MessageHandler(commands, self._on_command, block=False))
+        replies = filters.UpdateType.MESSAGE & filters.REPLY & filters.TEXT & ~filters.COMMAND
+        self.application.add_handler(MessageHandler(replies, self._on_reply, block=False))
+        self.application.add_handler(CallbackQueryHandler(self._on_button, block=False))
         album_photo = filters.UpdateType.MESSAGE & filters.PHOTO
         self.application.add_handler(MessageHandler(album_photo, self._on_photo), group=1)
 
@@ -106,7 +97,7 @@ class TelegramAdmin:
         await self.application.start()
         await self.register_commands()
         await self.application.updater.start_polling(
-            allowed_updates=["message"], timeout=timedelta(seconds=20),
+            allowed_updates=["message", "callback_query"], timeout=timedelta(seconds=20),
             error_callback=self._poll_failed,
         )  # fmt: skip
         log.info("admin commands: listening on Telegram")
@@ -124,25 +115,46 @@ class TelegramAdmin:
         return None
 
     async def stop(self) -> None:
+        for task in self.background:
+            task.cancel()
         if self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
             await self.application.stop()
 
-    async def register_commands(self) -> None:
-        """Members see /help only; admins (and the admin chat) see every command."""
-        helper = BotCommand("help", HELP_SUMMARY)
-        full = [BotCommand(c.name, c.summary) for c in COMMANDS] + [helper]
-        scopes: list[tuple[Any, list[BotCommand]]] = [(BotCommandScopeDefault(), [helper])]
-        scopes += [(BotCommandScopeChat(uid), full) for uid in sorted(await self.auth.everyone())]
-        if self.admin_chat:
-            scopes.append((BotCommandScopeChat(self.admin_chat), full))
-        for scope, listed in scopes:
-            try:
-                await self.bot.set_my_commands(listed, scope=scope)
-            except TelegramError as exc:
-                where = getattr(scope, "chat_id", "everyone")
-                log.warning("Telegram: cannot set the command list for %s: %s", where, exc.message)
+    async def role(self, user_id: int) -> str | None:
+        """admin, editor, or None for anyone else."""
+        if await self.auth.allows(user_id):
+            return "admin"
+        return "editor" if user_id in self.editors and self.drafts is not None else None
+
+    async def register_commands(self, langs: Sequence[str] = ("en",)) -> None:
+        """Members see /help only; admins (and the admin chat) every command, editors theirs.
+
+        English at start; the lists for apps in Khmer or Japanese when someone writing in that
+        language first sends a command (its catalogue is loaded then anyway)."""
+        admins = sorted(await self.auth.everyone())
+        editors = sorted(self.editors - set(admins)) if self.drafts is not None else []
+        for lang in langs:
+            self.menus.add(lang)
+            w = words(lang)
+            helper = BotCommand("help", w._(HELP_SUMMARY))
+            full = [BotCommand(c.name, w._(c.summary)) for c in COMMANDS] + [helper]
+            drafting = [c for c in full if c.command in EDITOR_COMMANDS or c is helper]
+            scopes: list[tuple[Any, list[BotCommand]]] = [(BotCommandScopeDefault(), [helper])]
+            scopes += [(BotCommandScopeChat(uid), full) for uid in admins]
+            scopes += [(BotCommandScopeChat(uid), drafting) for uid in editors]
+            if self.admin_chat:
+                scopes.append((BotCommandScopeChat(self.admin_chat), full))
+            for scope, listed in scopes:
+                await self._set_commands(listed, scope, None if lang == "en" else lang)
+
+    async def _set_commands(self, listed: list[BotCommand], scope: Any, lang: str | None) -> None:
+        try:
+            await self.bot.set_my_commands(listed, scope=scope, language_code=lang)
+        except TelegramError as exc:
+            where = getattr(scope, "chat_id", "everyone")
+            log.warning("Telegram: cannot set the command list for %s: %s", where, exc.message)
 
     # -- updates --------------------------------------------------------------------------------
     async def _on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -151,11 +163,32 @@ class TelegramAdmin:
             return
         if msg.chat.type != "private" and str(msg.chat.id) != self.admin_chat:
             return
-        cutoff = datetime.now(UTC) - timedelta(minutes=2)
-        for group, items in list(self.albums.items()):
-            if min(m.date for m in items.values()) < cutoff:
-                del self.albums[group]
-        self.albums.setdefault(msg.media_group_id, {})[msg.message_id] = msg
+        self.albums.note(msg)
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or self.drafts is None:
+            return
+        try:
+            await self.drafts.on_press(query)
+        except Exception:
+            log.exception("Telegram: a button press failed")
+            chat = query.message.chat.id if query.message else query.from_user.id
+            text = failed(words(query.from_user.language_code))
+            await answer_press(self.send, chat, query.id, text, alert=True)
+
+    async def _on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        msg = update.message
+        if msg is None or self.drafts is None:
+            return
+        if msg.chat.type != "private" and str(msg.chat.id) != self.admin_chat:
+            return
+        try:
+            await self.drafts.on_reply(msg)
+        except Exception:
+            log.exception("Telegram: a reply with a time failed")
+            language = msg.from_user.language_code if msg.from_user else None
+            await send_answer(self.send, msg.chat.id, Answer(failed(words(language))))
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg, user, chat = update.message, update.effective_user, update.effective_chat
@@ -168,78 +201,75 @@ class TelegramAdmin:
         if chat.type != "private" and str(chat.id) != self.admin_chat:
             log.debug("Telegram: /%s in chat %s ignored (not the admin chat)", command, chat.id)
             return
-        allowed = await self.auth.allows(user.id)
+        role, w = await self.role(user.id), words(user.language_code)
+        if w.lang not in self.menus:
+            self.menus.add(w.lang)
+            task = asyncio.create_task(self.register_commands((w.lang,)))
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
         if command in ("help", "start"):
             name = self.association
-            text = help_text(name) if allowed else MEMBER_HELP.format(name=name)
+            text = help_text(name, w, editor=role == "editor") if role else member_help(name, w)
             await self._answer(msg, user.id, [Answer(text)])
             return
-        if not allowed:
+        if role is None or (role == "editor" and command not in EDITOR_COMMANDS):
             log.warning("Telegram: refused /%s from user %s (@%s) in chat %s",
                         command, user.id, user.username, chat.id)  # fmt: skip
-            await self._answer(msg, user.id, [Answer(REFUSAL)])
+            await self._answer(msg, user.id, [Answer(refusal(w))])
             return
-        await self._answer(msg, user.id, await self._run(msg, command, args))
+        await self._answer(msg, user.id, await self._run(msg, command, args, role, w))
 
-    async def _run(self, msg: Message, command: str, args: str) -> list[Answer]:
+    async def _run(
+        self, msg: Message, command: str, args: str, role: str, w: Words
+    ) -> list[Answer]:
         if command not in NAMES:
-            return [Answer(f"/{command} is not a command I know; /help lists them.")]
+            return [Answer(unknown_command(command, w))]
         if msg.date < datetime.now(UTC) - STALE_AFTER:
-            return [Answer(f"/{command} reached me late, probably while I was offline, so I did not"
-                           " carry it out. Send it again if it is still wanted.")]  # fmt: skip
-        reply = msg.reply_to_message
+            late = w._("{command} reached me late, probably while I was offline, so I did not "
+                       "carry it out. Send it again if it is still wanted.")  # fmt: skip
+            return [Answer(late.format(command=f"/{command}"))]
+        reply, user = msg.reply_to_message, msg.from_user
         try:
-            photos = await self._photos(msg) if needs_photos(command) else []
+            if command == "preview" and self.drafts is not None:
+                return await self._preview(args, w)
+            photos = await self.albums.photos(msg, w) if needs_photos(command) else []
             quoted = (reply.text or reply.caption) if reply is not None else None
             incoming = Incoming(command, args, quoted, photos)
-            return await handle(self.admin, incoming)
+            drafter = None
+            if self.drafts is not None and user is not None and (self.confirm or role != "admin"):
+                drafter = self.drafts.drafter(person(user, role, w), w)
+            return await handle(self.admin, incoming, w, drafter)
         except AdminError as exc:
             return [Answer(str(exc))]
         except Exception:
             log.exception("Telegram: /%s failed", command)
-            return [Answer(FAILED)]
+            return [Answer(failed(w))]
 
-    async def _photos(self, msg: Message) -> list[Photo]:
-        messages = {msg.message_id: msg}
-        if msg.media_group_id:
-            await asyncio.sleep(ALBUM_WAIT)
-            messages |= self.albums.pop(msg.media_group_id, {})
-        found = [messages[k] for k in sorted(messages)]
-        if msg.reply_to_message is not None:
-            found.append(msg.reply_to_message)
-        photos: list[Photo] = []
-        for item in found:
-            if not item.photo:
-                continue
-            size = item.photo[-1]
-            if size.file_size and size.file_size > MAX_PHOTO_BYTES:
-                mib = size.file_size / 2**20
-                raise AdminError(f"A photo is {mib:.1f} MiB; the limit is 10 MiB.")
-            data = await (await size.get_file()).download_as_bytearray()
-            photos.append(Photo(bytes(data), f"message {item.message_id}"))
-        return photos
+    async def _preview(self, query: str, w: Words) -> list[Answer]:
+        """The picture of both platforms, the description as its caption; without a renderer,
+        the text preview."""
+        assert self.drafts is not None
+        preview = self.admin.preview(query, w)
+        picture = await self.drafts.drafts.picture(preview.document)
+        if picture is None:
+            return preview_answers(self.admin, query, w)
+        return [Answer(preview.text, picture=picture)]
 
     # -- answers --------------------------------------------------------------------------------
     async def _answer(self, msg: Message, user_id: int, answers: list[Answer]) -> None:
+        """Privately (as a reply there), else in the chat of the command."""
         private = msg.chat.type == "private"
         for answer in answers:
-            if await self._send(user_id, answer, msg.message_id if private else None):
-                continue
-            if not private and await self._send(msg.chat.id, answer, msg.message_id):
-                continue
-            log.warning("Telegram: could not answer user %s", user_id)
-            return
-
-    async def _send(self, chat_id: int, answer: Answer, reply_to: int | None) -> bool:
-        """One answer, through the sending path every message takes (paced, retried briefly)."""
-        chat = Channel("admin-reply", "telegram", chat_id=str(chat_id))
-        html = answer.text if answer.html else escape(fit_text(answer.text), quote=False)
-        request = text_request(chat, html, purpose="answer")
-        if reply_to is not None:
-            request = TELEGRAM_PROFILE.reply(request, chat, str(reply_to))
-        try:
-            await self.send(chat, request)
-        except DeliveryError as exc:
-            log.warning("Telegram: answer to %s failed: %s", chat_id, exc)
-            return False
-        return True
+            where, sent = (
+                user_id,
+                await send_answer(self.send, user_id, answer, msg.message_id if private else None),
+            )
+            if sent is None and not private:
+                where = msg.chat.id
+                sent = await send_answer(self.send, msg.chat.id, answer, msg.message_id)
+            if sent is None:
+                log.warning("Telegram: could not answer user %s", user_id)
+                return
+            if answer.draft and self.drafts is not None and sent:
+                at = ShownAt("telegram", str(where), sent, "draft")
+                self.drafts.drafts.note(answer.draft, at)

@@ -19,8 +19,9 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from ..errors import AdminError
+from ..i18n import Words
 from ..schedule.plan import localize
-from ..service.answers import describe
+from ..service.answers import ENGLISH, describe
 
 __all__ = ["PastError", "WhenError", "describe", "parse_when", "split_when"]
 
@@ -45,39 +46,45 @@ class PastError(WhenError):
     """The text names a time that has already passed."""
 
 
-def _clock_time(text: str) -> time:
+def _clock_time(text: str, w: Words) -> time:
     match = _TIME.match(text)
     if match is None or (match[2] is None and match[3] is None):
-        raise WhenError(f"{text!r} is not a time of day (like 18:00 or 6pm)")
+        # TRANSLATORS: {text} is what the admin typed, in quotes.
+        message = w._("{text} is not a time of day (like {examples})")
+        raise WhenError(message.format(text=repr(text), examples="18:00, 6pm"))
     hour, minute = int(match[1]), int(match[2] or 0)
     if match[3]:
         if not 1 <= hour <= 12:
-            raise WhenError(f"{text!r}: with am/pm the hour goes from 1 to 12")
+            message = w._("{text}: with {suffix} the hour goes from {first} to {last}")
+            raise WhenError(message.format(text=repr(text), suffix="am/pm", first=1, last=12))
         hour = hour % 12 + (12 if match[3] == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise WhenError(f"{text!r} is not a time of day")
+        raise WhenError(w._("{text} is not a time of day").format(text=repr(text)))
     return time(hour, minute)
 
 
-def _calendar_date(text: str) -> date:
+def _calendar_date(text: str, w: Words) -> date:
     match = _DATE.match(text)
     if match is None:
-        raise WhenError(f"{text!r} is not a date")
+        raise WhenError(w._("{text} is not a date").format(text=repr(text)))
     try:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise WhenError(f"{text!r} is not a date in the calendar") from None
+        message = w._("{text} is not a date in the calendar")
+        raise WhenError(message.format(text=repr(text))) from None
 
 
-def _span(words: list[str]) -> timedelta:
+def _span(typed: list[str], w: Words) -> timedelta:
     total = timedelta()
-    for word in words:
+    for word in typed:
         match = _SPAN.match(word)
         if match is None:
-            raise WhenError(f"{word!r} is not a duration (like 2h, 30m or 1d)")
+            message = w._("{text} is not a duration (like {examples})")
+            raise WhenError(message.format(text=repr(word), examples="2h, 30m, 1d"))
         total += int(match[1]) * _SPAN_UNITS[match[2][0]]
-    if not words or total <= timedelta():
-        raise WhenError("say how long from now, like: in 2h")
+    if not typed or total <= timedelta():
+        message = w._("say how long from now, like: {example}")
+        raise WhenError(message.format(example="in 2h"))
     return total
 
 
@@ -86,18 +93,19 @@ def _split_words(text: str) -> list[str]:
     return re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1 \2", lowered).split()
 
 
-def _resolve(words: list[str], now: datetime, default_hour: int) -> datetime:
+def _resolve(typed: list[str], now: datetime, default_hour: int, w: Words) -> datetime:
     tz = now.tzinfo
     assert tz is not None
     today = now.astimezone(tz).date()
-    if words[0] == "in":
-        return now + _span(words[1:])
-    if words[0] == "next" and len(words) > 1 and words[1] in _DAYS:
-        words = words[1:]
-    head, rest = words[0], words[1:]
+    if typed[0] == "in":
+        return now + _span(typed[1:], w)
+    if typed[0] == "next" and len(typed) > 1 and typed[1] in _DAYS:
+        typed = typed[1:]
+    head, rest = typed[0], typed[1:]
     if len(rest) > 1:
-        raise WhenError(f"{' '.join(words)!r} has more than a day and a time")
-    at = _clock_time(rest[0]) if rest else time(20 if head == "tonight" else default_hour)
+        message = w._("{text} has more than a day and a time")
+        raise WhenError(message.format(text=repr(" ".join(typed))))
+    at = _clock_time(rest[0], w) if rest else time(20 if head == "tonight" else default_hour)
     if head in ("today", "tonight"):
         day = today
     elif head == "tomorrow":
@@ -107,42 +115,52 @@ def _resolve(words: list[str], now: datetime, default_hour: int) -> datetime:
         if localize(datetime.combine(day, at), tz) <= now:
             day += timedelta(days=7)
     elif _DATE.match(head):
-        day = _calendar_date(head)
+        day = _calendar_date(head, w)
     elif not rest:
-        day, at = today, _clock_time(head)
+        day, at = today, _clock_time(head, w)
     else:
-        raise WhenError(f"{head!r} is not a day (like 2026-12-01, today, tomorrow or fri)")
+        message = w._("{text} is not a day (like {examples})")
+        raise WhenError(
+            message.format(text=repr(head), examples="2026-12-01, today, tomorrow, fri")
+        )
     return localize(datetime.combine(day, at), tz)
 
 
-def parse_when(text: str, *, now: datetime, default_hour: int = 9) -> datetime:
+def parse_when(text: str, *, now: datetime, default_hour: int = 9, w: Words = ENGLISH) -> datetime:
     """The moment ``text`` names, in ``now``'s zone; WhenError if unreadable or not ahead."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    words = _split_words(text)
-    if not words:
-        raise WhenError(f"say when, for example {EXAMPLES}")
+    typed = _split_words(text)
+    if not typed:
+        # TRANSLATORS: {examples} are times as typed (English words, not translated).
+        raise WhenError(w._("say when, for example {examples}").format(examples=EXAMPLES))
     try:
-        moment = _resolve(words, now, default_hour)
+        moment = _resolve(typed, now, default_hour, w)
     except WhenError as exc:
-        raise WhenError(f"{exc}; for example {EXAMPLES}") from None
+        # TRANSLATORS: {problem} says what is wrong with a typed time; {examples} as typed.
+        message = w._("{problem}; for example {examples}")
+        raise WhenError(message.format(problem=exc, examples=EXAMPLES)) from None
     if moment <= now:
-        raise PastError(f"{describe(moment)} has already passed; give a time in the future")
+        message = w._("{when} has already passed; give a time in the future")
+        raise PastError(message.format(when=describe(moment, w)))
     return moment
 
 
-def split_when(text: str, *, now: datetime, default_hour: int = 9) -> tuple[str, datetime]:
+def split_when(
+    text: str, *, now: datetime, default_hour: int = 9, w: Words = ENGLISH
+) -> tuple[str, datetime]:
     """Find the time at the end of ``text``: ``("rest", moment)``.
 
     The longest readable ending wins; a time in the past is reported, not skipped.
     """
-    words = text.split()
-    for size in range(min(4, len(words)), 0, -1):
+    typed = text.split()
+    for size in range(min(4, len(typed)), 0, -1):
         try:
-            moment = parse_when(" ".join(words[-size:]), now=now, default_hour=default_hour)
+            moment = parse_when(" ".join(typed[-size:]), now=now, default_hour=default_hour, w=w)
         except PastError:
             raise
         except WhenError:
             continue
-        return " ".join(words[:-size]), moment
-    raise WhenError(f"no time found at the end; for example {EXAMPLES}")
+        return " ".join(typed[:-size]), moment
+    message = w._("no time found at the end; for example {examples}")
+    raise WhenError(message.format(examples=EXAMPLES))

@@ -23,19 +23,33 @@ from ..schedule.plan import JobSpec
 from ..schedule.scheduler import Scheduler
 from ..service.admin import AdminOps, Written
 from ..service.announce import Announcer
+from ..service.drafts import Drafts
 from ..service.follow import Follower
 from ..service.guild_events import GuildEventApi, GuildEvents
 from ..service.health import Health, HealthMonitor
 from ..service.leadership import Leadership
 from ..service.lifecycle import Lifecycle, Summary
 from ..service.monitor import MetricsSink, Monitor
+from ..service.pictures import Pictures
+from ..service.prepare import Preparer
+from ..service.queries import Queries
 from ..service.reports import Reporter, to_chat
 from ..store.repo import Store
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-from .parts import build_publishers, content_of, git_source, open_store, preparer_of, queries_of
+    from ..deliver.painter import Painter
+
+from .parts import (
+    build_publishers,
+    content_of,
+    format_options,
+    git_source,
+    open_store,
+    preparer_of,
+    queries_of,
+)
 
 log = logging.getLogger("bot")
 
@@ -111,6 +125,7 @@ class App:
         self._probes: list[str] = []
         self._tasks: list[asyncio.Task[Any]] = []
         self.admin: Running | None = None
+        self.painter: Painter | None = None  # the Chromium of the admins' preview pictures
         self.summary: Summary | None = None
         self.ready_after: float | None = None
 
@@ -145,9 +160,28 @@ class App:
             publish_hour=s.content.publish_hour, tz=s.association.tz, clock=self.clock,
         )  # fmt: skip
 
+    def drafts(self, ops: AdminOps) -> Drafts:
+        """Drafts waiting for a decision, and the preview pictures the admins see."""
+        from ..deliver.painter import Painter
+
+        s, data = self.settings, Path(self.settings.data_dir)
+        folder = data / "drafts"  # each draft's photos, until it is published
+        preparer = Preparer(static_dir=folder, cache_dir=data / "cache", opts=format_options(s),
+                            max_images=s.content.max_images)  # fmt: skip
+        queries = Queries(self.content, preparer, list(self.channels.values()),
+                          offsets=s.reminders.offsets, tz=s.association.tz)  # fmt: skip
+        self.painter = Painter(tz=s.association.tz, clock=self.clock)
+        pictures = Pictures(self.painter, data / "cache" / "pictures")
+        return Drafts(
+            ops, self.store, queries, pictures, folder, ctx=self.content.ctx, clock=self.clock,
+            desk_lang=s.association.locale,
+        )  # fmt: skip
+
     def _admin_parts(self) -> dict[str, Part]:
+        ops = self.admin_ops()
         return admin_parts(
-            self.admin_ops(), self.publishers, self.settings.telegram, self.settings.discord,
+            ops, self.publishers, self.settings.telegram, self.settings.discord,
+            self.settings.admin, drafts=self.drafts(ops),
             chats=[c.chat_id for c in self.channels.values() if c.chat_id],
             association=self.settings.association.name, send=self.sender.send_now,
         )  # fmt: skip
@@ -259,6 +293,8 @@ class App:
                     await asyncio.wait_for(asyncio.shield(task), timeout=grace)
         if self.admin is not None:
             await self.admin.stop()
+        if self.painter is not None:
+            await self.painter.close()
         self.scheduler.shutdown()
         await self.leadership.release()
         await self.outbox.stop(grace)

@@ -62,6 +62,23 @@ def _mentions(params: Mapping[str, Any]) -> discord.AllowedMentions:
     )
 
 
+def _view(params: Mapping[str, Any]) -> discord.ui.View | None:
+    """The message's buttons (action rows given as API JSON) as discord.py takes them."""
+    rows = params.get("components") or []
+    if not rows:
+        return None
+    view = discord.ui.View(timeout=None)
+    for number, row in enumerate(rows):
+        for item in row.get("components", []):
+            view.add_item(
+                discord.ui.Button(
+                    style=discord.ButtonStyle(int(item.get("style", 2))), label=item.get("label"),
+                    custom_id=item.get("custom_id"), url=item.get("url"), row=number,
+                )
+            )  # fmt: skip
+    return view
+
+
 def _create_kwargs(request: Request) -> dict[str, Any]:
     """What a new message carries, passed explicitly: nothing the request does not hold."""
     p = request.params
@@ -72,6 +89,8 @@ def _create_kwargs(request: Request) -> dict[str, Any]:
         kwargs["embeds"] = embeds
     if files := _files(request):
         kwargs["files"] = files
+    if (view := _view(p)) is not None:
+        kwargs["view"] = view
     if int(p.get("flags") or 0) & SUPPRESS_NOTIFICATIONS:
         kwargs["silent"] = True
     return kwargs

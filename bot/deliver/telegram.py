@@ -11,6 +11,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timed
 
 from telegram import (
     Bot,
+    ForceReply,
+    InlineKeyboardMarkup,
     InputFile,
     InputMediaDocument,
     InputMediaPhoto,
@@ -87,7 +89,19 @@ def _common(params: dict[str, Any]) -> dict[str, Any]:
             message_id=int(reply["message_id"]),
             allow_sending_without_reply=reply.get("allow_sending_without_reply", True),
         )
+    if markup := _markup(params):
+        out["reply_markup"] = markup
     return out
+
+
+def _markup(params: dict[str, Any]) -> InlineKeyboardMarkup | ForceReply | None:
+    """An inline keyboard, or a forced reply, given as Bot API JSON."""
+    markup = params.get("reply_markup")
+    if not markup:
+        return None
+    if "force_reply" in markup:
+        return ForceReply.de_json(markup, None)
+    return InlineKeyboardMarkup.de_json(markup, None)
 
 
 def _ids(result: Message | tuple[Message, ...] | bool) -> list[str]:
@@ -197,6 +211,17 @@ class TelegramPublisher:
                     message_id=int(p["message_id"]),
                     caption=p.get("caption"),
                     parse_mode=html,
+                )
+            case "editMessageReplyMarkup":
+                keyboard = _markup(p)
+                return await self.bot.edit_message_reply_markup(
+                    chat_id=p["chat_id"],
+                    message_id=int(p["message_id"]),
+                    reply_markup=keyboard if isinstance(keyboard, InlineKeyboardMarkup) else None,
+                )
+            case "answerCallbackQuery":
+                return await self.bot.answer_callback_query(
+                    p["callback_query_id"], text=p.get("text"), show_alert=p.get("show_alert")
                 )
             case "deleteMessage":
                 return await self.bot.delete_message(

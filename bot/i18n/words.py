@@ -1,22 +1,25 @@
 """The bot's own words in one language: catalogue messages, and dates, times, zones and
 countdowns written by CLDR (Babel). Pure: no process locale, no global state, safe in threads.
 
-Babel's date and number modules, and CLDR's data for a language, are loaded on the first date
-or number written, not at import: a service that only shows labels stays a few MB lighter.
+Babel itself, its date and number modules, and CLDR's data for a language, are loaded on the
+first date or number written, not at import: a service that only shows labels (or English
+words) stays a few MB lighter.
 """
 
 from __future__ import annotations
 
 import gettext
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import cache
-
-from babel import Locale
-from babel.core import get_global, parse_locale
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from .catalogue import translations
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 LANGS = ("en", "km", "ja")
 
@@ -32,6 +35,7 @@ _WEEKDAY_PATTERN = {"en": "EEE"}
 # CLDR separates some ranges with thin or narrow no-break spaces; chat apps render them
 # unevenly, so they are written as ordinary spaces.
 _SPACES = str.maketrans({"\u2009": " ", "\u202f": " "})
+_SIMPLE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")  # ja, ja-JP, zh_Hant_TW
 
 
 def _digit_table(script: str) -> dict[int, int]:
@@ -42,6 +46,10 @@ def _digit_table(script: str) -> dict[int, int]:
 def _base_lang(value: str | None) -> str | None:
     if not value or not value.strip():
         return None
+    if simple := _SIMPLE_TAG.fullmatch(value.strip()):  # without importing Babel
+        return simple[1].lower()
+    from babel.core import parse_locale
+
     try:
         return parse_locale(value.strip().replace("-", "_"))[0].lower()
     except ValueError:
@@ -64,7 +72,6 @@ class Words:
 
     lang: str
     _catalogue: gettext.NullTranslations = field(init=False, repr=False, compare=False)
-    _locale: Locale = field(init=False, repr=False, compare=False)
     _digits: dict[int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -72,8 +79,14 @@ class Words:
         script = _NATIVE_DIGITS.get(lang)
         object.__setattr__(self, "lang", lang)
         object.__setattr__(self, "_catalogue", translations(lang))
-        object.__setattr__(self, "_locale", Locale.parse(_CLDR[lang]))
         object.__setattr__(self, "_digits", _digit_table(script) if script else {})
+
+    @cached_property
+    def _locale(self) -> Locale:
+        """CLDR's locale of the language, parsed when first written with."""
+        from babel import Locale
+
+        return Locale.parse(_CLDR[self.lang])
 
     # --- catalogue ------------------------------------------------------------------------
 
@@ -122,6 +135,7 @@ class Words:
     def zone_name(self, moment: datetime) -> str:
         """The zone of `moment`: its abbreviation in English (``JST``, ``CEST``), its localized
         name elsewhere (``日本時間``); the abbreviation or offset where CLDR names no zone."""
+        from babel.core import get_global
         from babel.dates import get_timezone_name
 
         abbreviation = moment.tzname() or moment.strftime("%z")
@@ -184,6 +198,8 @@ class Words:
 
     def language_name(self, lang: str) -> str:
         """The name of language `lang` in this language: ``Khmer``, ``ភាសាខ្មែរ``, ``クメール語``."""
+        from babel import Locale
+
         code = _base_lang(lang) or lang
         name = self._locale.languages.get(code) or Locale.parse("en").languages.get(code, lang)
         # TRANSLATORS: a language's name standing alone ({name} is CLDR's), as in a list of

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from ..domain import Channel, Post, channels_for
 from ..errors import AdminError
+from ..i18n import Words
 from ..ingest.writer import MAX_PHOTOS, Photo, PhotoError
 from ..ingest.writer import write_new_post as _write_new_post
 from ..schedule.plan import publish_id
 from ..store.repo import Store
-from .answers import Preview, describe, preview_answer, queue_text, status_text
+from .answers import ENGLISH, Preview, describe, preview_answer, queue_text, quoted, status_text
 from .editing import Jobs, PostEditor
 from .lifecycle import Lifecycle, Summary
 from .lookup import PostFinder
@@ -66,8 +67,8 @@ class AdminOps:
         )
 
     # -- reading --------------------------------------------------------------------------------
-    def find_post(self, query: str) -> Post:
-        return self.finder.find(query)
+    def find_post(self, query: str, w: Words = ENGLISH) -> Post:
+        return self.finder.find(query, w)
 
     def suggest_posts(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         return self.finder.suggest(typed, limit)
@@ -81,17 +82,17 @@ class AdminOps:
         jobs = [j for j in self.scheduler.jobs() if low in j.id.lower() and len(j.id) <= 100]
         return [(f"{describe(j.run_at)} · {j.id}"[:100], j.id) for j in jobs[:limit]]
 
-    def preview(self, query: str) -> Preview:
-        post = self.find_post(query)
+    def preview(self, query: str, w: Words = ENGLISH) -> Preview:
+        post = self.find_post(query, w)
         document = self.queries.preview(post)
-        return preview_answer(post, document, list(self.channels.values()))
+        return preview_answer(post, document, list(self.channels.values()), w)
 
-    def queue(self) -> str:
+    def queue(self, w: Words = ENGLISH) -> str:
         waiting = len(self.store.deliveries(state="pending"))
-        return queue_text(self.scheduler.jobs(), self.lifecycle.posts, waiting)
+        return queue_text(self.scheduler.jobs(), self.lifecycle.posts, waiting, w)
 
-    def status(self) -> str:
-        return status_text(self.store.status(), self.channels, self.tz)
+    def status(self, w: Words = ENGLISH) -> str:
+        return status_text(self.store.status(), self.channels, self.tz, w)
 
     # -- new posts ------------------------------------------------------------------------------
     async def announce(
@@ -100,13 +101,36 @@ class AdminOps:
         text: str,
         photos: Sequence[Photo] = (),
         channels: Sequence[str] | None = None,
+        w: Words = ENGLISH,
     ) -> str:
-        post, summary = await self._create(title, text, photos, channels, None)
+        return (await self.create(title, text, photos, channels, None, w))[1]
+
+    async def create(
+        self, title: str, text: str, photos: Sequence[Photo], channels: Sequence[str] | None,
+        publish_at: datetime | None, w: Words = ENGLISH,
+    ) -> tuple[Post, str]:  # fmt: skip
+        """A new post, published now or scheduled: the post and the answer for the admin."""
+        if publish_at is not None:
+            return await self._schedule_new(title, text, publish_at, photos, channels, w)
+        post, summary = await self._create(title, text, photos, channels, None, w)
         targets = channels_for(post, list(self.channels.values()))
-        where = ", ".join(c.name for c in targets) or "no channel"
-        pics = f" with {len(post.images)} photo(s)" if post.images else ""
-        done = "Publishing" if post.key in summary.published else "Saved"
-        return f"{done} «{post.title}»{pics} to {where}.\nPost file: {post.source}"
+        # TRANSLATORS: instead of channel names, when an announcement goes to no channel.
+        where = ", ".join(c.name for c in targets) or w._("no channel")
+        count = len(post.images)
+        if post.key in summary.published and count:
+            done = w.n_("Publishing {title} with {count} photo to {where}.",
+                        "Publishing {title} with {count} photos to {where}.", count)  # fmt: skip
+        elif post.key in summary.published:
+            done = w._("Publishing {title} to {where}.")
+        elif count:
+            done = w.n_("Saved {title} with {count} photo to {where}.",
+                        "Saved {title} with {count} photos to {where}.", count)  # fmt: skip
+        else:
+            done = w._("Saved {title} to {where}.")
+        # TRANSLATORS: the file the announcement was written to, under the content folder.
+        file_line = w._("Post file: {file}").format(file=post.source)
+        answer = done.format(title=quoted(post.title), count=w.number(count), where=where)
+        return post, f"{answer}\n{file_line}"
 
     async def schedule_text(
         self,
@@ -115,51 +139,74 @@ class AdminOps:
         when: datetime,
         photos: Sequence[Photo] = (),
         channels: Sequence[str] | None = None,
+        w: Words = ENGLISH,
     ) -> str:
-        self.check_future(when)
-        post, _ = await self._create(title, text, photos, channels, when)
-        return (f"«{post.title}» will be published {describe(when)}.\nPost file: {post.source}\n"
-                f"Job: {publish_id(post.key)}")  # fmt: skip
+        return (await self._schedule_new(title, text, when, photos, channels, w))[1]
 
-    def check_future(self, when: datetime) -> None:
+    async def _schedule_new(
+        self, title: str, text: str, when: datetime, photos: Sequence[Photo],
+        channels: Sequence[str] | None, w: Words,
+    ) -> tuple[Post, str]:  # fmt: skip
+        self.check_future(when, w)
+        post, _ = await self._create(title, text, photos, channels, when, w)
+        done = w._("{title} will be published {when}.").format(
+            title=quoted(post.title), when=describe(when, w))  # fmt: skip
+        file_line = w._("Post file: {file}").format(file=post.source)
+        # TRANSLATORS: the id of the scheduled job, which /cancel takes.
+        job_line = w._("Job: {id}").format(id=publish_id(post.key))
+        return post, f"{done}\n{file_line}\n{job_line}"
+
+    def check_future(self, when: datetime, w: Words = ENGLISH) -> None:
         if when <= self.clock():
-            raise AdminError(f"{describe(when)} has already passed; give a time in the future.")
+            message = w._("{when} has already passed; give a time in the future.")
+            raise AdminError(message.format(when=describe(when, w)))
 
-    def check_title(self, title: str) -> str:
+    def check_title(self, title: str, w: Words = ENGLISH) -> str:
         title = " ".join(title.split())
         if not title:
-            raise AdminError("The announcement needs a title.")
+            raise AdminError(w._("The announcement needs a title."))
         if len(title) > MAX_TITLE:
-            raise AdminError(f"The title has {len(title)} characters; the limit is {MAX_TITLE}.")
+            message = w._("The title has {count} characters; the limit is {limit}.")
+            raise AdminError(message.format(count=w.number(len(title)), limit=w.number(MAX_TITLE)))
         return title
 
-    def check_text(self, title: str, text: str) -> tuple[str, str]:
-        title, text = self.check_title(title), text.strip()
+    def check_text(self, title: str, text: str, w: Words = ENGLISH) -> tuple[str, str]:
+        title, text = self.check_title(title, w), text.strip()
         if not text:
-            raise AdminError("The announcement needs a text below its title.")
+            raise AdminError(w._("The announcement needs a text below its title."))
         if len(text) > MAX_TEXT:
-            raise AdminError(f"The text has {len(text):,} characters; the limit is {MAX_TEXT:,}.")
+            message = w._("The text has {count} characters; the limit is {limit}.")
+            raise AdminError(message.format(count=w.number(len(text)), limit=w.number(MAX_TEXT)))
         return title, text
 
-    def check_channels(self, names: Sequence[str] | None) -> list[str] | None:
+    def check_channels(self, names: Sequence[str] | None, w: Words = ENGLISH) -> list[str] | None:
         if names is None:
             return None
         chosen = list(dict.fromkeys(n.strip().lstrip("#") for n in names if n.strip()))
         unknown = [n for n in chosen if n not in self.channels]
         if unknown or not chosen:
-            known = ", ".join(self.channels) or "none configured"
-            named = ", ".join(unknown) or "(none named)"
-            raise AdminError(f"Unknown channel {named}; the channels are: {known}.")
+            # TRANSLATORS: instead of the list of channels, when the configuration has none.
+            known = ", ".join(self.channels) or w._("none configured")
+            # TRANSLATORS: instead of unknown channel names, when the admin named none.
+            named = ", ".join(unknown) or w._("(none named)")
+            message = w._("Unknown channel {named}; the channels are: {known}.")
+            raise AdminError(message.format(named=named, known=known))
         return chosen
+
+    def check_photos(self, photos: Sequence[Photo], w: Words = ENGLISH) -> None:
+        if len(photos) > MAX_PHOTOS:
+            message = w._("{count} photos; an announcement takes at most {limit}.")
+            raise AdminError(
+                message.format(count=w.number(len(photos)), limit=w.number(MAX_PHOTOS))
+            )
 
     async def _create(
         self, title: str, text: str, photos: Sequence[Photo], channels: Sequence[str] | None,
-        publish_at: datetime | None,
+        publish_at: datetime | None, w: Words,
     ) -> tuple[Post, Summary]:  # fmt: skip
-        title, text = self.check_text(title, text)
-        chosen = self.check_channels(channels)
-        if len(photos) > MAX_PHOTOS:
-            raise AdminError(f"{len(photos)} photos; an announcement takes at most {MAX_PHOTOS}.")
+        title, text = self.check_text(title, text, w)
+        chosen = self.check_channels(channels, w)
+        self.check_photos(photos, w)
         now = self.clock().astimezone(self.tz)
         meta: dict[str, object] = {"title": title, "date": now.isoformat(timespec="seconds")}
         if chosen is not None:
@@ -174,10 +221,11 @@ class AdminOps:
         except PhotoError as exc:
             raise AdminError(f"{exc}.") from None
         except OSError as exc:
-            reason = exc.strerror or exc
-            raise AdminError(f"The post file could not be written: {reason}.") from None
+            # TRANSLATORS: {reason} is the system's, in English.
+            message = w._("The post file could not be written: {reason}.")
+            raise AdminError(message.format(reason=exc.strerror or exc)) from None
         try:
-            post = self.editor.load(written.path)
+            post = self.editor.load(written.path, w)
         except AdminError:
             written.remove()
             raise
@@ -188,32 +236,38 @@ class AdminOps:
         return post, summary
 
     # -- existing posts -------------------------------------------------------------------------
-    async def schedule_post(self, query: str, when: datetime) -> str:
-        self.check_future(when)
-        return await self.editor.schedule_post(query, when)
+    async def schedule_post(self, query: str, when: datetime, w: Words = ENGLISH) -> str:
+        self.check_future(when, w)
+        return await self.editor.schedule_post(query, when, w)
 
-    async def remind(self, query: str, offsets: Sequence[str]) -> str:
-        return await self.editor.remind(query, offsets)
+    async def remind(self, query: str, offsets: Sequence[str], w: Words = ENGLISH) -> str:
+        return await self.editor.remind(query, offsets, w)
 
-    async def cancel(self, job_id: str) -> str:
-        return await self.editor.cancel(job_id)
+    async def cancel(self, job_id: str, w: Words = ENGLISH) -> str:
+        return await self.editor.cancel(job_id, w)
 
-    async def resend(self, query: str, channel: str | None = None) -> str:
-        post = self.find_post(query)
-        only = self.check_channels([channel]) if channel else None
+    async def resend(self, query: str, channel: str | None = None, w: Words = ENGLISH) -> str:
+        post = self.find_post(query, w)
+        only = self.check_channels([channel], w) if channel else None
         targets = only or [c.name for c in channels_for(post, list(self.channels.values()))]
         if not targets:
-            known = ", ".join(self.channels)
-            raise AdminError(f"«{post.title}» goes to no channel; name one: {known}.")
+            message = w._("{title} goes to no channel; name one: {known}.")
+            raise AdminError(
+                message.format(title=quoted(post.title), known=", ".join(self.channels))
+            )
         state = self.store.post(post.key)
         if state is not None and state.state == "scheduled":
-            raise AdminError(
-                f"«{post.title}» is not published yet: it goes out {describe(post.due_at)}. "
-                f"/schedule it for another time, or /cancel post:{post.key}:publish first."
-            )
+            message = w._("{title} is not published yet: it goes out {when}. {schedule} it for "
+                          "another time, or {cancel} first.")  # fmt: skip
+            when, cancel = describe(post.due_at, w), f"/cancel post:{post.key}:publish"
+            raise AdminError(message.format(title=quoted(post.title), when=when,
+                                            schedule="/schedule", cancel=cancel))  # fmt: skip
         version = state.version if state is not None else 1
         ids = await self.lifecycle.announcer.publish(
             post, version=version, only=only, kind="resend"
         )
-        where = ", ".join(targets)
-        return f"Sending «{post.title}» again to {where} ({len(ids)} deliveries queued)."
+        message = w.n_("Sending {title} again to {where} ({count} delivery queued).",
+                       "Sending {title} again to {where} ({count} deliveries queued).",
+                       len(ids))  # fmt: skip
+        where, count = ", ".join(targets), w.number(len(ids))
+        return message.format(title=quoted(post.title), where=where, count=count)

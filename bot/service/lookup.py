@@ -6,6 +6,9 @@ from collections.abc import Mapping
 
 from ..domain import Post
 from ..errors import AdminError
+from ..i18n import Words, words
+
+ENGLISH = words("en")
 
 
 def _label(post: Post) -> str:
@@ -20,10 +23,10 @@ class PostFinder:
         found = [post for key in list(self.posts) if (post := self.posts.get(key)) is not None]
         return sorted(found, key=lambda p: p.date, reverse=True)
 
-    def find(self, query: str) -> Post:
+    def find(self, query: str, w: Words = ENGLISH) -> Post:
         wanted = " ".join(query.split())
         if not wanted:
-            raise AdminError("Name a post: its key (file name) or its title.")
+            raise AdminError(w._("Name a post: its key (file name) or its title."))
         if wanted in self.posts:
             return self.posts[wanted]
         low = wanted.lower().removesuffix(".md")
@@ -36,10 +39,17 @@ class PostFinder:
         if len(found) == 1:
             return found[0]
         if not found:
-            raise AdminError(f"No post matches {wanted!r}. Give its key (file name) or its title.")
+            # TRANSLATORS: {query} is what the admin typed, in quotes.
+            message = w._("No post matches {query}. Give its key (file name) or its title.")
+            raise AdminError(message.format(query=repr(wanted)))
         names = "; ".join(_label(p) for p in found[:5])
-        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-        raise AdminError(f"{wanted!r} matches several posts: {names}{more}. Give its key.")
+        if len(found) > 5:
+            # TRANSLATORS: after a list of five posts, how many more matched.
+            more = w.n_("and {count} more", "and {count} more", len(found) - 5)
+            names += " " + more.format(count=len(found) - 5)
+        # TRANSLATORS: {query} is what the admin typed; {names} lists posts as key («title»).
+        message = w._("{query} matches several posts: {names}. Give its key.")
+        raise AdminError(message.format(query=repr(wanted), names=names))
 
     def suggest(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """(label, key) pairs for autocompletion, newest first; labels fit Discord's 100."""

@@ -137,3 +137,35 @@ class LeaseRow(Base):
     owner: Mapped[str] = mapped_column(String(128))
     since: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class DraftRow(Base):
+    """An announcement waiting for a second look: its author's Publish, or an admin's approval.
+
+    Its photos wait in files of their own (`photos` names them) until it is published.
+    """
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("token", name="uq_drafts_token"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(32))  # random; what the buttons carry
+    # open (its author decides) | review (an admin approves) → busy (being carried out) →
+    # published | scheduled | cancelled | rejected; open or review → expired
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    author_platform: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[str] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(String(255))
+    author_lang: Mapped[str] = mapped_column(String(8))
+    needs_approval: Mapped[int] = mapped_column(Integer)  # 1: an editor's, an admin decides
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    channels: Mapped[dict[str, Any] | None]  # {"names": [...]}; None: every channel
+    photos: Mapped[dict[str, Any]]  # {"files": [{"file": "1.jpg", "name": "photo 1"}]}
+    publish_at: Mapped[datetime | None]
+    shown: Mapped[dict[str, Any]]  # {"messages": [{"platform", "chat", "message", "role"}]}
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    post_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

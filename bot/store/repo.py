@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from ..domain import Post
 from .base import make_engine
+from .drafts import Draft, DraftPhoto, DraftStore, ShownAt
 from .leases import LeaseInfo, LeaseStore, ProcessInfo
 from .models import DeliveryRow, MetaRow, PostRow, SentRow
 from .outbox import ChannelStatus, Delivery, OutboxStore, Sent
@@ -19,10 +20,13 @@ from .outbox import ChannelStatus, Delivery, OutboxStore, Sent
 __all__ = [
     "ChannelStatus",
     "Delivery",
+    "Draft",
+    "DraftPhoto",
     "LeaseInfo",
     "PostState",
     "ProcessInfo",
     "Sent",
+    "ShownAt",
     "Store",
     "make_engine",
 ]
@@ -39,7 +43,7 @@ class PostState:
     event_start: datetime | None = None
 
 
-class Store(OutboxStore, LeaseStore):
+class Store(OutboxStore, LeaseStore, DraftStore):
     def get_meta(self, name: str) -> str | None:
         with self.session() as s:
             row = s.get(MetaRow, name)

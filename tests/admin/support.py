@@ -60,9 +60,12 @@ def option(name: str, value: Any, kind: int = 3) -> JsonObject:
 def interaction(
     dc: GatewayDiscord, command: str, *options: JsonObject, permissions: int = MANAGE_GUILD,
     roles: tuple[int, ...] = (), resolved: JsonObject | None = None, user_id: int | None = None,
+    locale: str = "en-US",
 ) -> JsonObject:  # fmt: skip
     listed = list(options) or None
-    payload = dc.new_interaction(command, options=listed, permissions=permissions, user_id=user_id)
+    payload = dc.new_interaction(
+        command, options=listed, permissions=permissions, user_id=user_id, locale=locale
+    )
     payload["member"]["roles"] = [str(r) for r in roles]
     if resolved:
         payload["data"]["resolved"] = resolved
@@ -131,3 +134,80 @@ async def all_delivered(app: App, key: str, count: int) -> None:
         return len(found) == count and all(d.state == "sent" for d in found)
 
     await eventually(done)
+
+
+# -- drafts: buttons pressed, answers read ---------------------------------------------------
+def keyboard(message: SentMessage) -> list[list[tuple[str, str]]]:
+    """The inline keyboard under a Telegram message: rows of (label, callback data)."""
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return [[(b["text"], b.get("callback_data", "")) for b in row] for row in rows]
+
+
+def button(message: SentMessage, label: str) -> str:
+    """The callback data of the button labelled `label`."""
+    found = [data for row in keyboard(message) for text, data in row if text == label]
+    assert found, f"no button {label!r} in {keyboard(message)}"
+    return found[0]
+
+
+async def tg_press(
+    tg: FakeTelegram, message: SentMessage, data: str, *, user: int = ADMIN, **extra: Any
+) -> JsonObject:
+    """Press a button (any data: the bot must not trust it); the answerCallbackQuery params."""
+    before = len(tg.answered_callbacks)
+    tg.push_update(tg.make_callback_update(data=data, user_id=user, message=message.message,
+                                           **extra))  # fmt: skip
+    await eventually(lambda: len(tg.answered_callbacks) > before)
+    return dict(tg.answered_callbacks[before])
+
+
+def dc_buttons(message: JsonObject) -> list[tuple[str, str]]:
+    """(label, custom_id) of every button of a Discord message."""
+    return [(c["label"], c["custom_id"]) for row in message.get("components", [])
+            for c in row["components"]]  # fmt: skip
+
+
+def dc_button(message: JsonObject, label: str) -> str:
+    found = [custom for text, custom in dc_buttons(message) if text == label]
+    assert found, f"no button {label!r} in {dc_buttons(message)}"
+    return found[0]
+
+
+async def dc_press(
+    dc: GatewayDiscord, message: JsonObject, custom_id: str, *, user_id: int = 7001,
+    permissions: int = MANAGE_GUILD, roles: tuple[int, ...] = (), locale: str = "en-US",
+) -> tuple[JsonObject, JsonObject]:  # fmt: skip
+    """Press a button under a message: the interaction's payload and its callback's body."""
+    payload = dc.new_component_interaction(
+        message, custom_id, user_id=user_id, permissions=permissions, roles=roles, locale=locale
+    )
+    await dc.dispatch_interaction(payload)
+    return payload, await reply_to(dc, payload)
+
+
+async def dc_edit_of(dc: GatewayDiscord, payload: JsonObject) -> JsonObject:
+    """The edit of the pressed message after a deferred update (PATCH @original)."""
+    path = f"/webhooks/{dc.application_id}/{payload['token']}/messages/@original"
+    call = await eventually(
+        lambda: next(
+            (c for c in dc.calls if c.path == path and c.method == "PATCH" and c.status), None
+        )
+    )
+    assert call.status == 200, call.response
+    return dict(call.response)
+
+
+async def dc_message(
+    dc: GatewayDiscord, command: str, *options: JsonObject, **kw: Any
+) -> JsonObject:
+    """Run a command answered after a deferral; the follow-up message as Discord stored it."""
+    payload = interaction(dc, command, *options, **kw)
+    await dc.dispatch_interaction(payload)
+    body = await reply_to(dc, payload)
+    assert body["type"] == 5, body
+    path = f"/webhooks/{dc.application_id}/{payload['token']}"
+    call = await eventually(
+        lambda: next((c for c in dc.calls if c.path == path and c.status), None)
+    )
+    assert call.status == 200, call.response
+    return dc.message(call.response["id"])

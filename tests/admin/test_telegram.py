@@ -40,6 +40,15 @@ async def test_members_see_help_only_and_admins_every_command(
     assert {c["command"] for c in listed} == NAMES | {"help"}
     assert tg.commands_for({"type": "chat", "chat_id": int(ADMIN_CHAT)}) == listed
     assert tg.commands_for({"type": "chat", "chat_id": MEMBER}) == []
+    assert tg.commands_for({"type": "chat", "chat_id": ADMIN}, language_code="ja") == []
+    await tg_command(tg, "/status", language_code="ja")  # the first command from a Japanese app
+    in_japanese = await eventually(
+        lambda: tg.commands_for({"type": "chat", "chat_id": ADMIN}, language_code="ja")
+    )
+    assert [c["command"] for c in in_japanese] == [c["command"] for c in listed]
+    assert in_japanese[-1]["description"] == "このボットの役割と使い方"
+    assert tg.commands_for(language_code="ja")[0]["description"] == "このボットの役割と使い方"
+    assert tg.commands_for(language_code="km") == []
     assert tg.calls_to("getUpdates")
 
 
@@ -59,7 +68,7 @@ async def test_announcement_chat_admins_may_be_admins(
 async def test_announce_from_telegram_reaches_every_channel_once(
     start_app: StartApp, tg: FakeTelegram, dc: GatewayDiscord, site: Path
 ) -> None:
-    app = await start_app()
+    app = await start_app(admin={"confirm": False})
     batches = watch_batches(app)
     first = tg.make_command_update(
         text="/announce Khmer New Year party\nJoin us on **14 April** at the community hall.",
@@ -71,7 +80,7 @@ async def test_announce_from_telegram_reaches_every_channel_once(
         tg.push_update(update)
     [answer] = await eventually(lambda: tg.messages_in(ADMIN))
     assert answer.text.startswith(
-        "Publishing «Khmer New Year party» with 2 photo(s) to tg-news, dc-news."
+        "Publishing «Khmer New Year party» with 2 photos to tg-news, dc-news."
     )
 
     [path] = (site / "content" / "announcements").glob("*.md")
@@ -126,9 +135,10 @@ async def test_only_admins_are_answered(
     assert snapshot(site) == before
 
 
-async def test_preview_is_private_and_shows_the_telegram_html(
-    start_app: StartApp, tg: FakeTelegram, site: Path
+async def test_preview_without_a_renderer_shows_the_telegram_html(
+    start_app: StartApp, tg: FakeTelegram, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("BOT_CHROMIUM", "/nonexistent/chromium")  # no picture: text instead
     app = await start_app()
     summary, html = await tg_command(tg, "/preview 70th anniversary", answers=2)
     assert summary.text.startswith("Preview of «70th Anniversary of the Diplomatic Relations")
@@ -144,7 +154,7 @@ async def test_status_and_resend(start_app: StartApp, tg: FakeTelegram, dc: Gate
     [answer] = await tg_command(tg, "/resend 70th anniversary dc-news")
     assert (
         answer.text.startswith("Sending «70th Anniversary")
-        and "again to dc-news (1 deliveries queued)" in answer.text
+        and "again to dc-news (1 delivery queued)" in answer.text
     )
     await all_delivered(app, KEY, 1)
     [status] = await tg_command(tg, "/status")

@@ -26,7 +26,7 @@ def _tomorrow_at_nine(app: App) -> datetime:
 
 
 async def test_schedule_queue_and_cancel(start_app: StartApp, tg: FakeTelegram, site: Path) -> None:
-    app = await start_app()
+    app = await start_app(admin={"confirm": False})
     batches = watch_batches(app)
     [answer] = await tg_command(tg, f"/schedule {KEY} tomorrow 9:00")
     when = _tomorrow_at_nine(app)
@@ -46,7 +46,7 @@ async def test_schedule_queue_and_cancel(start_app: StartApp, tg: FakeTelegram, 
     assert f"post:{path.stem}:publish" in {j.id for j in app.scheduler.jobs()}
 
     [queue] = await tg_command(tg, "/queue")
-    assert queue.text.startswith("2 scheduled job(s):")
+    assert queue.text.startswith("2 scheduled jobs:")
     assert queue.text.index(f"post:{path.stem}:publish") < queue.text.index(f"post:{KEY}:publish")
     assert "publish «General meeting»" in queue.text
 

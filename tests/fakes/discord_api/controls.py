@@ -114,6 +114,7 @@ class _Controls:
         user_id: int | None = None,
         username: str = "member",
         permissions: int = 0x7FFFFFFFFFFF,
+        locale: str = "en-US",
     ) -> JsonObject:
         """Register an application-command interaction and return its gateway payload.
 
@@ -169,7 +170,7 @@ class _Controls:
                 "permissions": str(permissions),
             },
             "app_permissions": str(permissions),
-            "locale": "en-US",
+            "locale": locale,
             "guild_locale": "en-US",
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild_id)},

@@ -51,6 +51,8 @@ class _InteractionRoutes:
                 interaction=interaction,
                 message_type=MESSAGE_TYPE_CHAT_INPUT_COMMAND,
             )
+        elif callback_type == 7:
+            self._update_component_message(interaction, data, req.files)
         elif callback_type == 5:
             flags = MESSAGE_FLAG_LOADING | (int(data.get("flags") or 0) & MESSAGE_FLAG_EPHEMERAL)
             message = self._build_message(

@@ -128,6 +128,8 @@ class _MemberRoutes:
 
     def _check_may_post(self, channel: JsonObject, with_files: bool) -> None:
         """403 as Discord answers a bot that cannot see, post or upload in the channel."""
+        if "guild_id" not in channel:  # a direct message: no roles, no overwrites
+            return
         granted = self._bot_permissions(channel)
         if not granted & VIEW_CHANNEL:
             raise _ApiError(403, "Missing Access", 50001)

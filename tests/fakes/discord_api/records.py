@@ -116,6 +116,7 @@ class _Interaction:
     user: JsonObject
     acknowledged: bool = False
     original_message_id: int | None = None
+    message_id: int | None = None  # the message a component interaction came from
 
 
 def _normalize_route(text: str) -> str:

@@ -42,6 +42,7 @@ class _Routing:
     def _build_routes(self) -> list[_Route]:
         table: list[tuple[str, str, Callable[[_Request], Awaitable[_Reply]], bool]] = [
             ("GET", "/users/@me", self._get_me, True),
+            ("POST", "/users/@me/channels", self._create_dm, True),
             ("GET", "/oauth2/applications/@me", self._get_application, True),
             ("GET", "/applications/@me", self._get_application, True),
             ("GET", "/gateway", self._get_gateway, False),

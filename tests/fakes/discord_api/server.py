@@ -22,6 +22,7 @@ from .common import (
     _Reply,
     _Snowflakes,
 )
+from .components import _Components
 from .controls import _Controls
 from .guilds import _GuildRoutes
 from .interactions import _InteractionRoutes
@@ -41,6 +42,7 @@ _CDN_PATH = re.compile(r"^/attachments/(?P<channel>[0-9]+)/(?P<attachment>[0-9]+
 
 class FakeDiscord(
     _Controls,
+    _Components,
     _Routing,
     _RateLimiting,
     _ObjectBuilders,

@@ -200,6 +200,8 @@ class _PayloadValidation:
                         f"Embed size exceeds maximum size of {MAX_EMBED_TOTAL}",
                     )
 
+        self._check_components(errors, payload.get("components"))
+
         nonce = payload.get("nonce")
         if nonce is not None:
             if isinstance(nonce, str):

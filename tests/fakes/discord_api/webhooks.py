@@ -114,7 +114,8 @@ class _WebhookRoutes:
             message_id = int(raw_id)
         message = self._message_index.get(message_id)
         owner = self.application_id if isinstance(target, _Interaction) else target.id
-        if message is None or message.get("webhook_id") != str(owner):
+        components_own = isinstance(target, _Interaction) and message_id == target.message_id
+        if message is None or (message.get("webhook_id") != str(owner) and not components_own):
             raise _ApiError(404, "Unknown Message", 10008)
         thread_id = req.query.get("thread_id")
         if thread_id and message["channel_id"] != thread_id:

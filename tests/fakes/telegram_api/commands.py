@@ -16,6 +16,7 @@ from .common import (
     ScopeKey,
 )
 from .decoding import _as_int, _chat_key, _loose_json, _Request
+from .keyboards import check_callback_answer
 from .models import FakeChat, _administrator
 from .rights import bot_member, chat_permissions
 
@@ -136,6 +137,7 @@ class _CommandMethods:
             raise ApiError.bad_request(
                 "query is too old and response timeout expired or query id is invalid"
             )
+        check_callback_answer(req.params)
         self._callback_ids.discard(query_id)
         self.answered_callbacks.append(dict(req.params))
         return True

@@ -193,6 +193,7 @@ class _Controls:
         caption: str | None = None,
         username: str | None = None,
         first_name: str | None = None,
+        language_code: str | None = "en",
     ) -> JsonObject:
         """An update with a message from a user, ``bot_command`` and other entities marked.
 
@@ -205,7 +206,9 @@ class _Controls:
             kind = chat_type if (chat_type == "private") == (chat_id > 0) else None
             chat = self.register_chat(chat_id, type=kind, first_name=first_name)
         message: JsonObject = {"message_id": chat.take_message_id()}
-        user = self.make_user(user_id, first_name=first_name, username=username)
+        user = self.make_user(
+            user_id, first_name=first_name, username=username, language_code=language_code
+        )
         if chat.type == "channel":
             message["sender_chat"] = chat.as_chat()
         else:
@@ -238,12 +241,13 @@ class _Controls:
         user_id: int,
         message: Mapping[str, Any],
         query_id: str | None = None,
+        language_code: str | None = "en",
     ) -> JsonObject:
         """An update with a callback query from an inline button under ``message``."""
         self._callback_counter += 1
         query: JsonObject = {
             "id": query_id or f"{4_000_000_000_000_000_000 + self._callback_counter}",
-            "from": self.make_user(user_id),
+            "from": self.make_user(user_id, language_code=language_code),
             "message": _strip_reply(dict(message)),
             "chat_instance": str(-7_000_000_000_000_000_000 - self._callback_counter),
             "data": data,

@@ -9,6 +9,7 @@ from typing import Any
 from .common import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, ApiError, JsonObject
 from .decoding import _as_int, _Request
 from .formatting import FormattedText
+from .keyboards import check_markup
 from .models import FakeChat, SentMessage, _apply_media, _Media, _put_media
 
 
@@ -160,6 +161,7 @@ class _EditingMethods:
 
     async def _edit_message_reply_markup(self, req: _Request) -> JsonObject:
         params = req.params
+        check_markup(params)
         _, sent = self._editable(params)
         markup = self._markup(params)
         if sent.message.get("reply_markup") == markup:

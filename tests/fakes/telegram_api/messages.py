@@ -11,6 +11,7 @@ from typing import Any
 from .common import MAX_CAPTION_LENGTH, ApiError, JsonObject, MessageKind
 from .decoding import _as_int, _chat_key
 from .formatting import FormattedText, format_text
+from .keyboards import check_markup
 from .models import FakeChat, SentMessage, _apply_media, _kicked_description, _Media, _strip_reply
 
 
@@ -102,6 +103,7 @@ class _MessageBuilding:
         thread_id: int | None,
         reply_to: JsonObject | None,
     ) -> JsonObject:
+        check_markup(params)
         message: JsonObject = {"message_id": chat.take_message_id()}
         if chat.type == "channel":
             message["sender_chat"] = chat.as_chat()
