@@ -7,7 +7,9 @@ them, publishers send them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -98,12 +100,15 @@ class Step:
     """One request of an outbox delivery, and which sent message it stands for.
 
     `slot` is the position of the message in the post's rendering (an edit of slot 2 is step
-    0 of its delivery); `keep_ids` are the ids an edit leaves in place.
+    0 of its delivery); `keep_ids` are the ids an edit leaves in place. A request that names a
+    message sent before it (`sent_message`) names one of the post in its channel, or, with
+    `source`, one that the delivery `source` sent.
     """
 
     request: Request
     slot: int | None = None
     keep_ids: tuple[str, ...] | None = None
+    source: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = self.request.to_json()
@@ -111,16 +116,20 @@ class Step:
             out["slot"] = self.slot
         if self.keep_ids is not None:
             out["keep_ids"] = list(self.keep_ids)
+        if self.source is not None:
+            out["source"] = self.source
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Step:
         kept = data.get("keep_ids")
         slot = data.get("slot")
+        source = data.get("source")
         return cls(
             Request.from_json(data),
             None if slot is None else int(slot),
             None if kept is None else tuple(str(k) for k in kept),
+            None if source is None else int(source),
         )
 
 
@@ -130,3 +139,47 @@ class Rendering:
 
     requests: tuple[Request, ...]
     notes: tuple[str, ...] = field(default=())
+
+
+# -- requests that name a message sent before them ---------------------------------------------
+_SENT = re.compile(r"\{message:(\d+)\}")
+
+
+def sent_message(slot: int = 0) -> str:
+    """A stand-in for the id of the first message the post's slot `slot` created (an album's
+    first photo, a forum post's thread): the outbox fills it in when the request goes out."""
+    return f"{{message:{slot}}}"
+
+
+def needs_sent(request: Request) -> set[int]:
+    """The slots whose messages `request` names."""
+    text = json.dumps([request.path, request.params], ensure_ascii=False)
+    return {int(m) for m in _SENT.findall(text)}
+
+
+def resolve_sent(request: Request, ids: Mapping[int, Sequence[str]]) -> Request:
+    """`request` with the ids of the messages it names filled in (`ids`: slot → ids).
+
+    A value that is only a stand-in becomes the id itself, a number on Telegram; inside a
+    path or a text it is replaced in place. KeyError for a slot that has no message.
+    """
+
+    def first(match: re.Match[str]) -> str:
+        found = ids.get(int(match.group(1))) or []
+        if not found:
+            raise KeyError(int(match.group(1)))
+        return str(found[0])
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+            whole = _SENT.fullmatch(value)
+            if whole is not None and request.platform == "telegram":
+                return int(first(whole))
+            return _SENT.sub(first, value)
+        if isinstance(value, dict):
+            return {k: fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return value
+
+    return replace(request, path=_SENT.sub(first, request.path), params=fill(request.params))
