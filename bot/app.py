@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from .deliver.outbox import Outbox
 from .deliver.pacing import Pacer
 from .deliver.publisher import Publisher
 from .deliver.sender import Sender
-from .domain import Post
+from .domain import Channel, Post, crosspost_lane, slug_of
 from .errors import ConfigError, ContentError, DeliveryError
 from .format.layout import FormatOptions
 from .ingest.loader import Content
@@ -57,12 +59,15 @@ def format_options(settings: Settings) -> FormatOptions:
         post_url_template=a.post_url,
         color=a.color_int,
         tz=a.tz,
+        default_lang=a.default_lang,
+        map_url=a.map_url,
     )
 
 
 def content_of(settings: Settings) -> Content:
     c = settings.content
-    ctx = ParseContext(settings.association.tz, c.publish_hour)
+    a = settings.association
+    ctx = ParseContext(a.tz, c.publish_hour, a.default_lang, tuple(c.no_pages))
     return Content(Path(c.dir).resolve(), ctx, c.max_file_bytes)
 
 
@@ -118,6 +123,33 @@ def build_publishers(settings: Settings, console: Console | None) -> dict[str, P
     return publishers
 
 
+KIND_META = "discord-channel:"  # what a Discord channel was found to be, by its id
+
+
+def with_kind(channel: Channel, info: dict[str, Any]) -> Channel:
+    tags = tuple((str(t[0]), str(t[1])) for t in info.get("tags", []))
+    return replace(channel, kind=info.get("kind", "text"), forum_tags=tags)
+
+
+def known_kinds(store: Store, channels: list[Channel]) -> list[Channel]:
+    """The channels, as the last start found them on Discord (forum, announcement)."""
+    out = []
+    for channel in channels:
+        cached = store.get_meta(KIND_META + channel.channel_id) if channel.channel_id else None
+        out.append(with_kind(channel, json.loads(cached)) if cached else channel)
+    return out
+
+
+def lanes(channels: dict[str, Channel]) -> dict[str, Channel]:
+    """Where the outbox sends from: each channel, and the crosspost lane of each channel that
+    crossposts (paced at Discord's hourly limit without holding the channel's posts up)."""
+    found = dict(channels)
+    for name, channel in channels.items():
+        if channel.crosspost and channel.platform == "discord":
+            found[crosspost_lane(name)] = channel
+    return found
+
+
 # -- one leadership term's work ----------------------------------------------------------------
 class App:
     """Everything the leading process runs: watcher, scheduler, outbox, admin commands."""
@@ -146,12 +178,13 @@ class App:
         self.leadership = leadership or Leadership(self.store, clock=self.clock)
         self.publishers = build_publishers(settings, console)
         self.sender = Sender(self.publishers, Pacer())
-        self.channels = {c.name: c for c in settings.channel_list()}
+        self.channels = {c.name: c for c in known_kinds(self.store, settings.channel_list())}
+        self.lanes = lanes(self.channels)  # the outbox's: each channel, and crosspost lanes
         sinks = [to_chat(c, self.sender.send_now) for c in settings.admin_channels()]
         interval = settings.delivery.report_interval
         self.reporter = Reporter(sinks, interval=interval, redactor=self.redactor)
         self.outbox = Outbox(
-            self.store, self.sender, self.channels, settings.delivery, clock=self.clock,
+            self.store, self.sender, self.lanes, settings.delivery, clock=self.clock,
             report=self.reporter.report, owner=self.leadership.owner,
         )  # fmt: skip
         self.scheduler = Scheduler(settings.database_url, tz=tz, on_due=self._on_due,
@@ -246,6 +279,7 @@ class App:
                 if not exc.retryable:
                     raise ConfigError(f"{name}: {exc}") from None
                 log.warning("%s is not reachable yet (%s); deliveries will retry", name, exc)
+        await self._learn_channels()
         self.scheduler.start(paused=True)
         self.scheduler.sync_recurring(self.settings.reminders.recurring)
         if self.watch:  # watch first, so nothing written during the reconcile is missed
@@ -261,6 +295,25 @@ class App:
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="heartbeat"))
         self.ready_after = time.perf_counter() - began
         return self.summary
+
+    async def _learn_channels(self) -> None:
+        """Ask Discord what each bot channel is (text, announcement, forum and its tags), and
+        remember it for a start when Discord cannot be asked."""
+        learn = getattr(self.publishers["discord"], "channel_info", None)
+        for name, channel in list(self.channels.items()):
+            if learn is None or channel.platform != "discord" or not channel.channel_id:
+                continue
+            try:
+                info = await learn(channel.channel_id)
+            except DeliveryError as exc:
+                log.warning("channel %s: cannot tell what it is (%s)", name, exc)
+                continue
+            self.store.set_meta(KIND_META + channel.channel_id, json.dumps(info))
+            self.channels[name] = learned = with_kind(channel, info)
+            if channel.crosspost and learned.kind != "announcement":
+                log.warning("channel %s: crosspost needs an announcement channel", name)
+        self.lanes.update(lanes(self.channels))
+        self.announcer.channels = list(self.channels.values())
 
     async def _heartbeat(self) -> None:
         """Records liveness; warns when the loop was blocked far longer than expected."""
@@ -364,16 +417,18 @@ async def publish_once(
     tz = settings.association.tz
     store = open_store(settings)
     leadership = Leadership(store, clock=lambda: datetime.now(tz))
+    versions = stored_versions(store, content_of(settings))
     try:
         if leadership.try_take():
             app = App(settings, console=console, watch=False, store=store, leadership=leadership)
+            app.announcer.versions = versions
             ids = await _send_here(app, post, only)
         else:
             log.info("handing the post over to the running service: %s", leadership.holder())
             announcer = Announcer(
-                store, preparer_of(settings), settings.channel_list(),
+                store, preparer_of(settings), known_kinds(store, settings.channel_list()),
                 wake=lambda _channel: None, report=Reporter([]).report,
-                clock=lambda: datetime.now(tz),
+                clock=lambda: datetime.now(tz), versions=versions,
             )  # fmt: skip
             ids = await _hand_over(store, announcer, post, only)
         return [d for d in store.deliveries(post_key=post.key) if d.id in ids]
@@ -382,10 +437,33 @@ async def publish_once(
         store.close()
 
 
+def stored_versions(store: Store, content: Content) -> Callable[[Post], list[Post]]:
+    """A post and its other languages' versions the state knows to be out (for a command
+    that has not read the whole content folder); the state is read once."""
+    groups: dict[str, list[str]] | None = None
+
+    def versions(post: Post) -> list[Post]:
+        nonlocal groups
+        if groups is None:
+            groups = {}
+            for key, state in store.posts().items():
+                if state.state in ("published", "archived"):
+                    groups.setdefault(slug_of(key), []).append(state.source)
+        found = [post]
+        for source in groups.get(post.shared_slug, []):
+            if source != post.source:
+                with contextlib.suppress(ContentError):
+                    found.append(content.load(content.dir / source))
+        return found
+
+    return versions
+
+
 async def _send_here(app: App, post: Post, only: list[str] | None) -> list[int]:
     try:
         for publisher in app.publishers.values():
             await publisher.start()
+        await app._learn_channels()
         app.outbox.start()
         saved = app.store.save_post(post, "published", app.clock())
         ids = await app.announcer.publish(post, version=saved.version, only=only, kind="resend")

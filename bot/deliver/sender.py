@@ -49,16 +49,22 @@ class Sender:
         return self.publishers["telegram" if channel.platform == "telegram" else "discord"]
 
     async def send(
-        self, channel: Channel, request: Request, *, on_wire: set[str] | None = None
+        self,
+        channel: Channel,
+        request: Request,
+        *,
+        on_wire: set[str] | None = None,
+        wire_key: str | None = None,
     ) -> list[str]:
         """Send once, within the limits; the message ids, or `DeliveryError`.
 
-        While the request is on the wire (paced, not yet answered) the channel's name is in
-        `on_wire`, for a caller that must not cancel it then.
+        While the request is on the wire (paced, not yet answered) `wire_key` (the channel's
+        name by default) is in `on_wire`, for a caller that must not cancel it then.
         """
         booked = await self.pacer.acquire(channel, request)
+        key = wire_key or channel.name
         if on_wire is not None:
-            on_wire.add(channel.name)
+            on_wire.add(key)
         try:
             ids = await self.publisher_for(channel).send(channel, request)
         except DeliveryError as exc:
@@ -68,7 +74,7 @@ class Sender:
             raise
         finally:
             if on_wire is not None:
-                on_wire.discard(channel.name)
+                on_wire.discard(key)
         self.pacer.settle(booked)
         return ids
 

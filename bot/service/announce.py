@@ -1,7 +1,9 @@
-"""Sending use-cases: a post, its edits and retraction, reminders and recurring notices.
+"""Sending use-cases: a post, its edits and retraction, reminders and recurring notices, pins.
 
 Each is formatted per channel and queued as outbox rows (one delivery per post version and
-channel); the outbox sends them.
+channel); the outbox sends them. Posts that share a slug are versions of one announcement in
+several languages: each channel gets one of them (its language's, else the default language's),
+and each version links to the others.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from ..config import RecurringCfg
-from ..domain import Channel, Post, channels_for
+from ..domain import Channel, Post, channels_for, crosspost_lane, pick_version
+from ..format.details import with_versions
 from ..format.edits import plan_edit, plan_retract
 from ..format.layout import FormatOptions
-from ..format.model import Request, Step
+from ..format.model import Rendering, Request, Step
 from ..format.notices import notice_requests, recurring_post, reminder_post
 from ..format.profiles import profile_for, render
 from ..store.repo import Store
@@ -26,6 +29,7 @@ from .prepare import Prepared, Preparer
 log = logging.getLogger(__name__)
 Wake = Callable[[str | None], None]  # tells the outbox (when this process sends) a row waits
 Report = Callable[[str, str], Awaitable[None]]
+Versions = Callable[[Post], Sequence[Post]]  # a post and its other languages' versions
 
 
 def fingerprint(requests: Sequence[Request]) -> str:
@@ -49,6 +53,7 @@ class Announcer:
         wake: Wake,
         report: Report,
         clock: Callable[[], datetime],
+        versions: Versions | None = None,
     ) -> None:
         self.store = store
         self.preparer = preparer
@@ -57,14 +62,28 @@ class Announcer:
         self.wake = wake
         self.report = report
         self.clock = clock
+        self.versions: Versions = versions or (lambda post: [post])
 
     @property
     def options(self) -> FormatOptions:
         return self.preparer.opts
 
-    def rendering(self, prepared: Prepared, channel: Channel) -> list[Request]:
+    def _render(self, prepared: Prepared, channel: Channel) -> Rendering:
         p = prepared
-        return list(render(p.post, p.media, self.options, channel, p.calendar).requests)
+        post = with_versions(p.post, self.versions(p.post), self.options)
+        return render(post, p.media, self.options, channel, p.calendar)
+
+    def rendering(self, prepared: Prepared, channel: Channel) -> list[Request]:
+        return list(self._render(prepared, channel).requests)
+
+    async def _rendered(self, prepared: Prepared, channel: Channel) -> list[Request]:
+        """The requests, with what went wrong on the way (a template) told to the admins."""
+        rendering = self._render(prepared, channel)
+        for note in rendering.notes:
+            if note.startswith("template "):
+                text = f"{prepared.post.source} in {channel.name}: {note}"
+                await self.report(f"template:{channel.name}:{prepared.post.key}", text)
+        return list(rendering.requests)
 
     async def publish(
         self,
@@ -76,48 +95,74 @@ class Announcer:
     ) -> list[int]:
         """Queue the post for its channels (or `only` those named). Returns the delivery ids."""
         prepared = self.preparer.prepare(post)
-        if prepared.problems:
-            shown = list(prepared.problems[:3])
-            if len(prepared.problems) > 3:
-                shown.append(f"and {len(prepared.problems) - 3} more image problems")
+        if found := [*prepared.problems, *prepared.warnings]:
+            shown = found[:3]
+            if len(found) > 3:
+                shown.append(f"and {len(found) - 3} more image problems")
             await self.report(f"media:{post.source}", f"{post.source}: " + "; ".join(shown))
         ids: list[int] = []
-        now = self.clock()
-        stamp = now.isoformat() if kind == "resend" else f"v{version}"
+        stamp = self.clock().isoformat() if kind == "resend" else f"v{version}"
         for channel in self.targets(post, only):
-            requests = self.rendering(prepared, channel)
-            delivery = self._queue(
-                delivery_key(post.key, channel.name, kind, stamp), channel,
-                [Step(r) for r in requests], post_key=post.key, kind=kind, now=now,
-                fingerprint=fingerprint(requests),
-            )  # fmt: skip
+            requests = await self._rendered(prepared, channel)
+            delivery = self._announce(post, channel, requests, kind=kind, stamp=stamp)
             if delivery is not None:
                 ids.append(delivery)
         return ids
 
+    def _announce(
+        self, post: Post, channel: Channel, requests: list[Request], *, kind: str, stamp: str
+    ) -> int | None:
+        """Queue a first announcement in one channel: its messages, then the pin it asks for;
+        and its crosspost in the channel's crosspost lane."""
+        now, profile = self.clock(), profile_for(channel)
+        steps = [Step(r) for r in requests]
+        if channel.pin and (pin := profile.pin(channel)) is not None:
+            steps.append(Step(pin))
+        delivery = self._queue(
+            delivery_key(post.key, channel.name, kind, stamp), channel, steps,
+            post_key=post.key, kind=kind, now=now, fingerprint=fingerprint(requests),
+        )  # fmt: skip
+        crosspost = profile.crosspost(channel)
+        if delivery is not None and crosspost is not None:
+            lane = crosspost_lane(channel.name)
+            queued = self.store.enqueue(
+                delivery_key(post.key, lane, "crosspost", stamp), channel=lane,
+                requests=[Step(crosspost, source=delivery).to_json()], post_key=post.key,
+                kind="crosspost", now=now,
+            )  # fmt: skip
+            if queued is not None:
+                self.wake(lane)
+        return delivery
+
     async def update(self, post: Post, *, version: int) -> None:
-        """A published post changed: edit what was sent, send what was not yet."""
+        """A published post changed (or a version in another language came or went): edit
+        what was sent, send what was not yet."""
         prepared = self.preparer.prepare(post)
         now = self.clock()
-        for channel in self.targets(post, None):
-            requests = self.rendering(prepared, channel)
+        for channel in self.reached(post):
+            requests = await self._rendered(prepared, channel)
             fp = fingerprint(requests)
             if self.store.last_fingerprint(post.key, channel.name) == fp:
                 continue
             old = self.store.sent(post.key, channel.name)
             self.store.cancel(post_key=post.key, channel=channel.name, kinds=("publish", "edit"))
-            if old:
-                steps, kind = plan_edit(channel, requests, old), "edit"
-            else:
-                steps, kind = [Step(r) for r in requests], "publish"
+            if not old:
+                self._announce(post, channel, requests, kind="publish", stamp=f"v{version}")
+                continue
             self._queue(
-                delivery_key(post.key, channel.name, kind, f"v{version}"), channel, steps,
-                post_key=post.key, kind=kind, now=now, fingerprint=fp,
+                delivery_key(post.key, channel.name, "edit", f"v{version}"), channel,
+                plan_edit(channel, requests, old), post_key=post.key, kind="edit", now=now,
+                fingerprint=fp,
             )  # fmt: skip
+
+    def reached(self, post: Post) -> list[Channel]:
+        """The channels the post goes to, and those it went to before (an edit follows it)."""
+        targets = {c.name for c in self.targets(post, None)}
+        return [c for c in self.channels if c.name in targets or self.store.sent(post.key, c.name)]
 
     def _notice(
         self,
-        notice: Post,
+        make: Callable[[str], Post],
         channels: Sequence[Channel],
         *,
         label: str,
@@ -125,9 +170,11 @@ class Announcer:
         post_key: str | None,
         **row: Any,
     ) -> list[int]:
-        """Queue a short notice in each channel, answering the post's announcement if any."""
-        now, ids = self.clock(), []
+        """Queue a short notice in each channel, in its language, answering the post's
+        announcement if any."""
+        now, ids, made = self.clock(), [], dict[str, Post]()
         for channel in channels:
+            notice = made.setdefault(channel.lang, make(channel.lang))
             sent = self.store.sent(post_key, channel.name) if post_key else []
             answering = sent[0].ids[:1] if sent and sent[0].ids else []
             requests = notice_requests(notice, self.options, channel, answering)
@@ -142,11 +189,11 @@ class Announcer:
     async def remind(self, post: Post, offset: str) -> list[int]:
         """Queue a reminder of an event post, answering its announcement in each channel."""
         assert post.event is not None
-        notice = reminder_post(post, self.options, self.clock())
-        start = post.event.start
+        now, start = self.clock(), post.event.start
         return self._notice(
-            notice, self.targets(post, None), label=f"remind:{offset}", stamp=start.isoformat(),
-            post_key=post.key, kind="remind", not_after=start, reminder_offset=offset,
+            lambda lang: reminder_post(post, self.options, now, lang), self.targets(post, None),
+            label=f"remind:{offset}", stamp=start.isoformat(), post_key=post.key, kind="remind",
+            not_after=start, reminder_offset=offset,
         )  # fmt: skip
 
     async def recurring(self, name: str) -> list[int]:
@@ -155,14 +202,35 @@ class Announcer:
             log.info("recurring reminder %s is no longer configured", name)
             return []
         rec, now = found[0], self.clock()
-        notice = recurring_post(rec.name, rec.text, self.options, now)
         wanted = set(rec.channels) if rec.channels is not None else {c.name for c in self.channels}
         channels = [c for c in self.channels if c.name in wanted]
         kind = f"recurring:{name}"
+
+        def make(lang: str) -> Post:
+            text = rec.texts.get(lang, rec.text)
+            return recurring_post(rec.name, text, self.options, now, lang)
+
         return self._notice(
-            notice, channels, label=kind, stamp=now.strftime("%Y-%m-%dT%H:%M"), post_key=None,
+            make, channels, label=kind, stamp=now.strftime("%Y-%m-%dT%H:%M"), post_key=None,
             kind=kind,
         )  # fmt: skip
+
+    async def unpin(self, post: Post, stamp: str) -> list[int]:
+        """The event is over: take its announcement's pin down wherever it was pinned."""
+        now, ids = self.clock(), []
+        for channel in self.channels:
+            sent = self.store.sent(post.key, channel.name) if channel.pin else []
+            first = sent[0] if sent and sent[0].step == 0 and sent[0].ids else None
+            request = profile_for(channel).unpin(channel, first.ids[0]) if first else None
+            if request is None:
+                continue
+            delivery = self._queue(
+                delivery_key(post.key, channel.name, "unpin", stamp), channel, [Step(request)],
+                post_key=post.key, kind="unpin", now=now,
+            )  # fmt: skip
+            if delivery is not None:
+                ids.append(delivery)
+        return ids
 
     def retract(self, key: str) -> None:
         """Delete what was sent of a removed post."""
@@ -176,9 +244,20 @@ class Announcer:
                 )  # fmt: skip
 
     def targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
+        """The channels a post goes to: those it names or whose tags it carries, and of
+        several versions, the channels that get this one."""
         if only:
             return [c for c in self.channels if c.name in set(only)]
-        return channels_for(post, self.channels)
+        versions = self.versions(post)
+        chosen = channels_for(post, self.channels)
+        if len(versions) <= 1:
+            return chosen
+        default = self.options.default_lang
+        return [
+            c for c in chosen
+            if (pick := pick_version([v for v in versions if channels_for(v, [c])], c.lang,
+                                     default)) is not None and pick.key == post.key
+        ]  # fmt: skip
 
     def _queue(self, key: str, channel: Channel, steps: list[Step], **row: Any) -> int | None:
         """Add an outbox row and wake the worker of its channel.

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..domain import Post
+from ..domain import Post, pick_version
 from ..errors import ContentError
 from ..ingest.index import PostIndex
 from ..ingest.loader import Content, LoadResult, check_duplicates
@@ -26,7 +26,13 @@ class Planner(Protocol):
     """What the service needs from the scheduler."""
 
     def sync_post(
-        self, post: Post, *, published: bool, offsets: Sequence[str], sent: Collection[str] = ()
+        self,
+        post: Post,
+        *,
+        published: bool,
+        offsets: Sequence[str],
+        sent: Collection[str] = (),
+        pinned: bool = False,
     ) -> Any: ...
 
     def remove_post(self, key: str) -> None: ...
@@ -34,7 +40,13 @@ class Planner(Protocol):
 
 class NoPlanner:
     def sync_post(
-        self, post: Post, *, published: bool, offsets: Sequence[str], sent: Collection[str] = ()
+        self,
+        post: Post,
+        *,
+        published: bool,
+        offsets: Sequence[str],
+        sent: Collection[str] = (),
+        pinned: bool = False,
     ) -> None:
         return None
 
@@ -84,6 +96,21 @@ class Lifecycle:
         self.retract_removed = retract_removed
         self.wake = wake
         self.posts = PostIndex(content.load, content.source)
+        announcer.versions = self.versions
+
+    def versions(self, post: Post) -> list[Post]:
+        """`post` and the other languages' versions of it that are out (published, or in the
+        archive); one still scheduled counts from its publication on."""
+        found = [post]
+        for key in self.posts.group(post.key):
+            if key == post.key:
+                continue
+            state = self.store.post(key)
+            if state is None or state.state in ("scheduled", "removed"):
+                continue
+            if (other := self.posts.get(key)) is not None:
+                found.append(other)
+        return found
 
     @property
     def content_dir(self) -> Path:
@@ -210,8 +237,9 @@ class Lifecycle:
             and post.event is None
         ):
             return  # nothing to send and nothing to schedule
-        for warning in post.warnings:
-            log.info("%s: %s", post.source, warning)
+        if post.warnings:  # e.g. a press text without frontmatter: where its title came from
+            text = f"{post.source}: " + "; ".join(post.warnings)
+            await self.report(f"warning:{post.source}", text)
         if state is None or state.state == "removed":
             summary.new.append(post.key)
             if archive:
@@ -227,6 +255,7 @@ class Lifecycle:
                 self._plan(post, published=True)
                 summary.published.append(post.key)
                 await self._guild_event(post)
+                await self._siblings_changed(post)
             return
         changed = state.digest != post.digest
         if state.state == "archived":
@@ -239,6 +268,7 @@ class Lifecycle:
                 summary.published.append(post.key)
                 self._plan(post, published=True)
                 await self._guild_event(post)
+                await self._siblings_changed(post)
             else:
                 self.store.save_post(post, "scheduled", now)
                 self._plan(post, published=False)
@@ -252,23 +282,43 @@ class Lifecycle:
         else:
             self._plan(post, published=True)
 
+    async def _siblings_changed(self, post: Post) -> None:
+        """A version came or went: the published others now link to a different set, and
+        channels may now get another one of them."""
+        for other in self.versions(post)[1:]:
+            state = self.store.post(other.key)
+            if state is not None and state.state == "published":
+                await self.announcer.update(other, version=state.version)
+
     async def _guild_event(self, post: Post) -> None:
-        if self.guild_events is not None and post.event is not None:
+        """One Discord scheduled event per announcement: its default language's version."""
+        if self.guild_events is None or post.event is None:
+            return
+        primary = pick_version(self.versions(post), self.announcer.options.default_lang,
+                               self.announcer.options.default_lang)  # fmt: skip
+        if primary is None or primary.key == post.key:
             await self.guild_events.sync(post)
 
     def _plan(self, post: Post, *, published: bool) -> None:
         sent: set[str] = set()
+        pinned = False
         if post.event is not None:
             sent = self.store.reminders_sent(post.key, post.event.start)
-        self.planner.sync_post(post, published=published, offsets=self.offsets, sent=sent)
+            if any(c.pin for c in self.announcer.channels):
+                pinned = any(c.pin for c in self.announcer.reached(post))
+        self.planner.sync_post(
+            post, published=published, offsets=self.offsets, sent=sent, pinned=pinned
+        )
 
     async def remove(self, key: str, summary: Summary) -> None:
         now = self.clock()
         self.store.set_post_state(key, "removed", now)
         self.store.cancel(post_key=key)
         self.planner.remove_post(key)
-        self.posts.pop(key, None)
+        gone = self.posts.pop(key, None)
         summary.removed.append(key)
+        if gone is not None:
+            await self._siblings_changed(gone)
         if self.guild_events is not None:
             await self.guild_events.remove(key)
         if self.retract_removed:
@@ -283,6 +333,8 @@ class Lifecycle:
             await self.remind(job.post_key, job.offset)
         elif job.kind == "recurring" and job.name:
             await self.announcer.recurring(job.name)
+        elif job.kind == "unpin" and job.post_key and job.post_key in self.posts:
+            await self.announcer.unpin(self.posts[job.post_key], job.run_at.isoformat())
         else:
             log.info("job %s has nothing left to do", job.id)
 

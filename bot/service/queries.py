@@ -69,10 +69,18 @@ class Queries:
             report.warnings.extend(f"{post.source}: {w}" for w in post.warnings)
             prepared = self.preparer.prepare(post)
             report.problems.extend(f"{post.source}: {p}" for p in prepared.problems)
+            report.warnings.extend(f"{post.source}: {w}" for w in prepared.warnings)
             unknown = sorted(set(post.channels or ()) - names)
             report.problems.extend(f"{post.source}: unknown channel {n!r}" for n in unknown)
             for channel in channels_for(post, self.channels) or [placeholder(p) for p in PLATFORMS]:
-                profile_for(channel).render(post, prepared.media, self.preparer.opts, channel)
+                rendering = profile_for(channel).render(
+                    post, prepared.media, self.preparer.opts, channel
+                )
+                report.problems.extend(  # a channel template that fails on this post
+                    f"{post.source}: channel {channel.name}: {n}"
+                    for n in rendering.notes
+                    if n.startswith("template ")
+                )
         report.checked = len(loaded.posts) + len(loaded.errors)
         return report
 
@@ -101,7 +109,7 @@ class Queries:
                 "images": list(post.images),
                 "event": None if post.event is None else {"start": post.event.start.isoformat()},
             },
-            "warnings": list(post.warnings),
+            "warnings": [*post.warnings, *prepared.warnings],
             "problems": list(prepared.problems),
             "requests": out,
         }
@@ -146,4 +154,6 @@ def describe_job(job: JobSpec, sources: Mapping[str, str]) -> str:
         return f"publish {source}"
     if job.kind == "remind":
         return f"reminder {job.offset} before the event of {source}"
+    if job.kind == "unpin":
+        return f"unpin {source}: its event is over"
     return f"recurring reminder {job.name}"

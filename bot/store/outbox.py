@@ -206,6 +206,39 @@ class OutboxStore(StoreBase):
                 .values(progress=index + 1, updated_at=now)
             )
 
+    def advance(self, delivery: Delivery, index: int, now: datetime) -> None:
+        """Request `index` went through and created no message to remember (a pin): move on."""
+        with self.session() as s:
+            s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery.id)
+                .values(progress=index + 1, updated_at=now)
+            )
+
+    def postpone(self, delivery_id: int, at: datetime, note: str, now: datetime) -> None:
+        """Try again at `at` without counting an attempt (waiting is not failing)."""
+        with self.session() as s:
+            s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery_id)
+                .values(
+                    state="pending", next_attempt_at=at, last_error=note, owner=None,
+                    updated_at=now,
+                )
+            )
+
+    def delivery_state(self, delivery_id: int) -> str | None:
+        with self.session() as s:
+            return s.scalar(select(DeliveryRow.state).where(DeliveryRow.id == delivery_id))
+
+    def delivery_ids(self, delivery_id: int) -> dict[int, list[str]]:
+        """Message slot → ids of what one delivery sent."""
+        with self.session() as s:
+            rows = s.execute(
+                select(SentRow.step, SentRow.message_ids).where(SentRow.delivery_id == delivery_id)
+            ).all()
+        return {int(step): list(ids["ids"]) for step, ids in rows}
+
     def finish(self, delivery_id: int, state: str, now: datetime, error: str | None = None) -> None:
         with self.session() as s:
             s.execute(
