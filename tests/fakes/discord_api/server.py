@@ -31,6 +31,7 @@ from .models import _ObjectBuilders
 from .ratelimits import _Fault, _RateLimiting, _Window
 from .records import Call, FakeWebhook, UploadedFile, _Interaction, _Request
 from .routing import _Route, _Routing
+from .threads import _ThreadRoutes
 from .validation import _PayloadValidation
 from .webhooks import _WebhookRoutes
 
@@ -47,6 +48,7 @@ class FakeDiscord(
     _MessageStore,
     _GuildRoutes,
     _MessageRoutes,
+    _ThreadRoutes,
     _WebhookRoutes,
     _InteractionRoutes,
     LoopbackServer,
@@ -55,7 +57,8 @@ class FakeDiscord(
 
     Rate limits are ``(requests, seconds)`` pairs: ``message_rate`` is the per-channel bucket
     of ``POST /channels/{channel_id}/messages``, ``webhook_rate`` the per-webhook bucket of
-    webhook executes, ``route_rate`` every other route (per route and major parameter) and
+    webhook executes, ``crosspost_rate`` the per-channel bucket of crossposts (Discord allows
+    about 10 an hour), ``route_rate`` every other route (per route and major parameter) and
     ``global_rate`` all bot-authenticated requests together. With
     ``enforce_rate_limits=False`` no limits apply and no ``X-RateLimit-*`` headers are sent.
 
@@ -79,6 +82,7 @@ class FakeDiscord(
         message_rate: tuple[int, float] = (5, 5.0),
         webhook_rate: tuple[int, float] = (5, 2.0),
         route_rate: tuple[int, float] = (50, 1.0),
+        crosspost_rate: tuple[int, float] = (10, 3600.0),
         global_rate: tuple[int, float] = (50, 1.0),
         nonce_ttl: float = 300.0,
         max_file_size: int = 10 * MIB,
@@ -98,6 +102,7 @@ class FakeDiscord(
         self.message_rate = message_rate
         self.webhook_rate = webhook_rate
         self.route_rate = route_rate
+        self.crosspost_rate = crosspost_rate
         self.global_rate = global_rate
         self.nonce_ttl = nonce_ttl
         self.max_file_size = max_file_size
@@ -113,6 +118,10 @@ class FakeDiscord(
         self.channels: dict[int, JsonObject] = {}
         self.guilds: dict[int, JsonObject] = {}
         self.forbidden_channels: dict[int, tuple[int, str]] = {}
+        self.threads: list[JsonObject] = []  # forum posts, as created
+        self.deleted_channels: list[JsonObject] = []
+        self.pins: dict[int, list[int]] = {}  # channel id → pinned message ids, oldest first
+        self.pins_forbidden: set[int] = set()
 
         self._ids = _Snowflakes()
         self._faults: list[_Fault] = []

@@ -98,7 +98,7 @@ class _CommandMethods:
         if user_id == self.bot_id:
             user = self._bot_user()
             if chat.bot_is_admin:
-                return _administrator(user, chat, can_be_edited=False)
+                return _administrator(user, chat, can_be_edited=False, can_pin=chat.bot_can_pin)
             return {"status": "member", "user": user}
         user = self.make_user(user_id, language_code=None)
         if user_id == chat.owner_id:

@@ -27,6 +27,7 @@ class _Controls:
         owner_id: int | None = None,
         admin_ids: Iterable[int] = (),
         bot_is_admin: bool = True,
+        bot_can_pin: bool = True,
     ) -> FakeChat:
         """Make a chat known (and so reachable when ``known_chats`` restricts chats).
 
@@ -57,6 +58,7 @@ class _Controls:
             owner_id=owner_id,
             admin_ids=tuple(admin_ids),
             bot_is_admin=bot_is_admin,
+            bot_can_pin=bot_can_pin,
             kicked=previous.kicked if previous else False,
             next_message_id=previous.next_message_id if previous else 1,
         )

@@ -12,6 +12,7 @@ from .common import MAX_CAPTION_LENGTH, ApiError, JsonObject, MessageKind
 from .decoding import _as_int, _chat_key
 from .formatting import FormattedText, format_text
 from .models import FakeChat, SentMessage, _apply_media, _kicked_description, _Media, _strip_reply
+from .pins import check_inline_keyboard
 
 
 class _MessageBuilding:
@@ -118,6 +119,7 @@ class _MessageBuilding:
         if params.get("protect_content") is True:
             message["has_protected_content"] = True
         markup = params.get("reply_markup")
+        check_inline_keyboard(markup)
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         return message
