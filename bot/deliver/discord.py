@@ -15,11 +15,11 @@ from ..domain import Channel
 from ..errors import DeliveryError
 from ..format.model import Request
 from .discord_payloads import create_kwargs, edit_kwargs, reference, thread_message
-from .discord_routes import call, channel_info, channel_of, create_thread
+from .discord_routes import call, channel_info, channel_of, create_thread, crosspost
 
 _WEBHOOK = re.compile(r"/webhooks/(\d+)/([^/?#]+)")
 _MESSAGE = re.compile(r"/messages/(\d+)")
-RAW = ("pin", "unpin", "crosspost")  # requests without a message body
+RAW = ("pin", "unpin")  # requests without a message body
 
 
 def point_at(api_url: str) -> None:
@@ -118,6 +118,9 @@ class DiscordPublisher:
             return await create_thread(
                 self.client, request.path, request.params, thread_message(request)
             )
+        if request.purpose == "crosspost":
+            assert self._session is not None and self.token, "start() the publisher first"
+            return await crosspost(self._session, self.token, request.path)
         thread_gone = request.method == "DELETE" and not _MESSAGE.search(request.path)
         if request.purpose in RAW or thread_gone:
             return await call(self.client, request.method, request.path)

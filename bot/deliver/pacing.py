@@ -132,7 +132,8 @@ class Pacer:
 
     def _wait(self, channel: Channel, cost: int, now: float, crosspost: bool = False) -> float:
         key = self._key(channel)
-        waits = [self._blocked.get(key, 0.0) - now, self._next_free.get(key, now) - now]
+        blocked = self._blocked.get(key + "+crosspost" if crosspost else key, 0.0)
+        waits = [blocked - now, self._next_free.get(key, now) - now]
         waits += [w.wait(cost, now) for w in self._windows(channel, crosspost)]
         return max(waits)
 
@@ -144,6 +145,12 @@ class Pacer:
             )
         for window in self._windows(channel, crosspost):
             window.book(cost, at)
+
+    def delay(self, channel: Channel, request: Request) -> float:
+        """Seconds until `request` could go out (0: now)."""
+        cost = message_cost(request)
+        now = self.monotonic()
+        return max(0.0, self._wait(channel, cost, now, request.purpose == "crosspost"))
 
     async def acquire(self, channel: Channel, request: Request) -> Reservation | None:
         """Return once sending `request` keeps every limit, with its booked slot."""
@@ -182,7 +189,10 @@ class Pacer:
                 self._next_free[key], now + cost * self.rates.per_chat_interval
             )
 
-    def penalize(self, channel: Channel, seconds: float) -> None:
-        """The platform said to wait: nothing more goes to this destination until then."""
+    def penalize(self, channel: Channel, seconds: float, request: Request | None = None) -> None:
+        """The platform said to wait: nothing more goes to this destination until then (a
+        refused crosspost holds up only the channel's crossposts)."""
         key = self._key(channel)
+        if request is not None and request.purpose == "crosspost":
+            key += "+crosspost"
         self._blocked[key] = max(self._blocked.get(key, 0.0), self.monotonic() + seconds)

@@ -26,7 +26,9 @@ class Pacer(Protocol):
 
     def settle(self, reservation: Any, *, refused: bool = False) -> None: ...
 
-    def penalize(self, channel: Channel, seconds: float) -> None: ...
+    def penalize(
+        self, channel: Channel, seconds: float, request: Request | None = None
+    ) -> None: ...
 
 
 class NoPacing:
@@ -36,7 +38,7 @@ class NoPacing:
     def settle(self, reservation: Any, *, refused: bool = False) -> None:
         return None
 
-    def penalize(self, channel: Channel, seconds: float) -> None:
+    def penalize(self, channel: Channel, seconds: float, request: Request | None = None) -> None:
         return None
 
 
@@ -70,7 +72,7 @@ class Sender:
         except DeliveryError as exc:
             self.pacer.settle(booked, refused=exc.retry_after is not None)
             if exc.retry_after:
-                self.pacer.penalize(channel, exc.retry_after)
+                self.pacer.penalize(channel, exc.retry_after, request)
             raise
         finally:
             if on_wire is not None:

@@ -38,7 +38,8 @@ def _in_thread(request: Request, thread_id: str) -> Request:
     """A forum request as a message in the thread `thread_id` instead of a new thread."""
     if request.purpose == "thread":
         params = dict(request.params["message"])
-        return replace(request, params=params, path=f"/channels/{thread_id}/messages")
+        path = f"/channels/{thread_id}/messages"
+        return replace(request, params=params, path=path, purpose="post")
     return replace(request, path=request.path.replace(sent_message(0), thread_id))
 
 
@@ -88,7 +89,7 @@ class DiscordProfile:
         """The follow-up that carries an event's .ics file."""
         assert media.path is not None
         payload: dict[str, Any] = {
-            "attachments": [{"id": 0, "filename": media.filename}],
+            "attachments": [{"id": "0", "filename": media.filename}],
             "allowed_mentions": ALLOWED_MENTIONS,
         }
         if channel.silent:

@@ -104,10 +104,38 @@ class Announcer:
         stamp = self.clock().isoformat() if kind == "resend" else f"v{version}"
         for channel in self.targets(post, only):
             requests = await self._rendered(prepared, channel)
-            delivery = self._announce(post, channel, requests, kind=kind, stamp=stamp)
+            old = self._adopt(post, channel) if kind != "resend" else []
+            if old:
+                delivery = self._edit(post, channel, requests, old, version=version)
+            else:
+                delivery = self._announce(post, channel, requests, kind=kind, stamp=stamp)
             if delivery is not None:
                 ids.append(delivery)
         return ids
+
+    def _adopt(self, post: Post, channel: Channel) -> list[Any]:
+        """The channel shows another version of this announcement (sent before this one, in
+        its language, existed): its messages become this version's, to be edited into it."""
+        shown = self.store.shown_versions(post.shared_slug, channel.name)
+        for key in (k for k in shown if k != post.key):  # also of a removed version
+            self.store.cancel(post_key=key, channel=channel.name, kinds=("publish", "edit"))
+            self.store.move_sent(key, post.key, channel.name)
+            log.info("%s: the messages of %s now show %s", channel.name, key, post.key)
+            return list(self.store.sent(post.key, channel.name))
+        for sibling in self.versions(post)[1:]:  # not sent yet: this version goes instead
+            self.store.cancel(post_key=sibling.key, channel=channel.name, kinds=("publish",))
+        return []
+
+    def _edit(
+        self, post: Post, channel: Channel, requests: list[Request], old: list[Any], *,
+        version: int,
+    ) -> int | None:  # fmt: skip
+        fp = fingerprint(requests)  # the same version edits again when its siblings change
+        return self._queue(
+            delivery_key(post.key, channel.name, "edit", f"v{version}:{fp[:12]}"), channel,
+            plan_edit(channel, requests, old), post_key=post.key, kind="edit", now=self.clock(),
+            fingerprint=fp,
+        )  # fmt: skip
 
     def _announce(
         self, post: Post, channel: Channel, requests: list[Request], *, kind: str, stamp: str
@@ -138,7 +166,6 @@ class Announcer:
         """A published post changed (or a version in another language came or went): edit
         what was sent, send what was not yet."""
         prepared = self.preparer.prepare(post)
-        now = self.clock()
         for channel in self.reached(post):
             requests = await self._rendered(prepared, channel)
             fp = fingerprint(requests)
@@ -146,14 +173,11 @@ class Announcer:
                 continue
             old = self.store.sent(post.key, channel.name)
             self.store.cancel(post_key=post.key, channel=channel.name, kinds=("publish", "edit"))
+            old = old or self._adopt(post, channel)
             if not old:
                 self._announce(post, channel, requests, kind="publish", stamp=f"v{version}")
                 continue
-            self._queue(
-                delivery_key(post.key, channel.name, "edit", f"v{version}"), channel,
-                plan_edit(channel, requests, old), post_key=post.key, kind="edit", now=now,
-                fingerprint=fp,
-            )  # fmt: skip
+            self._edit(post, channel, requests, old, version=version)
 
     def reached(self, post: Post) -> list[Channel]:
         """The channels the post goes to, and those it went to before (an edit follows it)."""

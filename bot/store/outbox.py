@@ -376,6 +376,28 @@ class OutboxStore(StoreBase):
             )
         return [latest[k] for k in sorted(latest)]
 
+    def shown_versions(self, slug: str, channel: str) -> list[str]:
+        """Keys of the versions of `slug` (`slug`, `slug@km`, ...) with live messages here."""
+        version = SentRow.post_key.startswith(f"{slug}@", autoescape=True)
+        with self.session() as s:
+            keys = s.scalars(
+                select(SentRow.post_key)
+                .where(SentRow.channel == channel, SentRow.live == 1)
+                .where(or_(SentRow.post_key == slug, version))
+                .distinct()
+            )
+            return sorted(k for k in keys if k)
+
+    def move_sent(self, old_key: str, new_key: str, channel: str) -> None:
+        """The messages of one post in a channel now stand for another (its version in the
+        channel's language), so edits and reminders follow that one."""
+        with self.session() as s:
+            s.execute(
+                update(SentRow)
+                .where(SentRow.post_key == old_key, SentRow.channel == channel)
+                .values(post_key=new_key)
+            )
+
     def mark_gone(self, post_key: str, channel: str, steps: list[int] | None = None) -> None:
         with self.session() as s:
             query = update(SentRow).where(SentRow.post_key == post_key, SentRow.channel == channel)
