@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import Channel, Post
-from ..i18n import words
+from . import wording
 from .details import event_info
-from .ics import first_paragraph
 from .layout import FormatOptions, body_blocks, post_url
 from .markdown import to_blocks
 from .model import Block
@@ -17,7 +16,9 @@ from .templates import TemplateProblem, render_template
 
 def template_values(post: Post, opts: FormatOptions, lang: str) -> dict[str, Any]:
     """What a channel template can use; `_` translates the bot's own labels into `lang`."""
-    say = words(lang)
+    from .ics import first_paragraph  # icalendar only where a template is used
+
+    say = wording.say(lang)
     info = event_info(post, opts, lang)
     event = None
     if info is not None:

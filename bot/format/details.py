@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from ..domain import Post, Version
-from ..i18n import labels, words
-from ..i18n.words import Words
+from . import wording
 from .layout import FormatOptions, post_url
 from .model import Block, Span
+
+if TYPE_CHECKING:
+    from ..i18n.words import Words
 
 URL_MAX = 512  # Discord's limit for a button's url, the tightest of all
 CALENDAR_URL = "https://calendar.google.com/calendar/render"
@@ -87,7 +90,7 @@ def event_info(post: Post, opts: FormatOptions, lang: str) -> EventInfo | None:
     event = post.event
     if event is None:
         return None
-    say = words(lang)
+    say = wording.say(lang)
     return EventInfo(
         start=event.start,
         end=event.end,
@@ -112,7 +115,7 @@ def with_versions(post: Post, versions: Sequence[Post], opts: FormatOptions) -> 
 
 def version_links(post: Post) -> list[tuple[str, str | None]]:
     """The other versions: each language's name in itself (ភាសាខ្មែរ, 日本語), and its page."""
-    return [(words(v.lang).language_name(v.lang), v.url) for v in post.versions]
+    return [(wording.say(v.lang).language_name(v.lang), v.url) for v in post.versions]
 
 
 def versions_block(post: Post, say: Words) -> Block | None:
@@ -120,7 +123,7 @@ def versions_block(post: Post, say: Words) -> Block | None:
     found = version_links(post)
     if not found:
         return None
-    spans = [Span(f"🌐 {say._(labels.ALSO_IN)}: ")]
+    spans = [Span(f"🌐 {say._(wording.labels().ALSO_IN)}: ")]
     for i, (name, url) in enumerate(found):
         spans += [Span(" · ")] if i else []
         spans.append(Span(name, href=url))
@@ -130,7 +133,7 @@ def versions_block(post: Post, say: Words) -> Block | None:
 def buttons(post: Post, opts: FormatOptions, lang: str) -> list[Link]:
     """URL buttons for a channel that wants them: the post's page, and an event's own page,
     map and calendar."""
-    say = words(lang)
+    say, labels = wording.say(lang), wording.labels()
     found: list[Link] = []
     if page := post_url(post, opts):
         found.append(Link(say._(labels.READ_ON_WEBSITE), page))

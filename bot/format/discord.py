@@ -13,11 +13,10 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import Channel, Media, Post
-from ..i18n import labels, words
-from ..i18n.words import Words
+from . import wording
 from .body import announcement_body
 from .details import EventInfo, Link, buttons, event_info, versions_block
 from .discord_md import escape_md, href_md, measure, message_md, overhead
@@ -25,6 +24,9 @@ from .layout import FormatOptions, pack, post_url, tag_block
 from .limits import DISCORD, char_len, cut_point
 from .markdown import heading
 from .model import Rendering, Request, Upload, sent_message
+
+if TYPE_CHECKING:
+    from ..i18n.words import Words
 
 ALLOWED_MENTIONS: dict[str, Any] = {"parse": []}  # never ping @everyone from post text
 SUPPRESS_NOTIFICATIONS = 1 << 12  # message flag: members get no sound
@@ -74,6 +76,7 @@ def _image_ref(media: Media) -> dict[str, str]:
 
 def event_fields(info: EventInfo, say: Words, *, links: bool) -> list[dict[str, Any]]:
     """When (in each member's own zone: Discord's timestamp markup) and where, with a map."""
+    labels = wording.labels()
     start, end = int(info.start.timestamp()), info.end
     when = f"<t:{start}:F>"
     if end is not None and end > info.start:
@@ -109,7 +112,7 @@ def render_discord(
     post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
 ) -> Rendering:
     notes: list[str] = []
-    say = words(channel.lang)
+    say = wording.say(channel.lang)
     url = post_url(post, opts)
     title = post.title
     blocks, template_notes = announcement_body(post, opts, channel)

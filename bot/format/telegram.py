@@ -11,17 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import Channel, Media, Post
-from ..i18n import labels, words
-from ..i18n.words import Words
+from . import wording
 from .body import announcement_body
 from .details import EventInfo, Link, buttons, event_info, versions_block
 from .layout import FormatOptions, pack, post_url, tag_block
 from .limits import TELEGRAM, cut_point, utf16_len
 from .markdown import heading, link_block
 from .model import Block, Rendering, Request, Span, Upload
+
+if TYPE_CHECKING:
+    from ..i18n.words import Words
 
 HTML = "HTML"
 SENDS = ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup")
@@ -112,6 +114,7 @@ def text_request(
 # -- what the announcement says ------------------------------------------------------------------
 def event_block(info: EventInfo, say: Words, *, links: bool) -> Block:
     """When and where, with a map link; without buttons, the calendar and event links too."""
+    labels = wording.labels()
     spans = [Span(f"🗓 {info.when}")]
     if info.location:
         spans += [Span("\n📍 "), Span(info.location, href=info.map_url)]
@@ -126,14 +129,14 @@ def telegram_blocks(
     post: Post, opts: FormatOptions, channel: Channel
 ) -> tuple[list[Block], tuple[str, ...]]:
     """Title, event details, text, the link to the post's page, other languages, tags."""
-    say = words(channel.lang)
+    say = wording.say(channel.lang)
     blocks = [heading(post.title)] if post.title else []
     if (info := event_info(post, opts, channel.lang)) is not None:
         blocks.append(event_block(info, say, links=not channel.buttons))
     body, notes = announcement_body(post, opts, channel)
     blocks.extend(body)
     if (url := post_url(post, opts)) and not channel.buttons:
-        blocks.append(link_block(say._(labels.READ_ON_WEBSITE), url))
+        blocks.append(link_block(say._(wording.labels().READ_ON_WEBSITE), url))
     for extra in (versions_block(post, say), tag_block(post)):
         if extra is not None:
             blocks.append(extra)

@@ -306,3 +306,15 @@ def test_notices_keep_their_language() -> None:
     assert "あと2時間" in telegram_visible(
         notice_requests(notice, OPTS, tg(lang="ja"))[0].params["text"]
     )
+
+
+def test_the_service_loads_babel_icalendar_and_jinja2_only_when_it_words_something() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.app\n"
+        "print(sorted(m for m in ('babel', 'icalendar', 'jinja2') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"  # idle memory: these cost several MB
