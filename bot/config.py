@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
@@ -58,6 +60,14 @@ class AssociationCfg(_Section):
     @classmethod
     def _known_lang(cls, value: str) -> str:
         return _lang(value) or "en"
+
+    @field_validator("post_url")
+    @classmethod
+    def _known_fields(cls, value: str) -> str:
+        fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        if unknown := fields - {"site_url", "slug", "lang"}:
+            raise ValueError(f"post_url may use {{site_url}}, {{slug}} and {{lang}}, not {unknown}")
+        return value
 
     @field_validator("map_url")
     @classmethod
@@ -139,7 +149,7 @@ class ChannelCfg(_Section):
     template: Path | None = None  # Jinja2 (sandboxed) for this channel's announcement text
     crosspost: bool = False
     mention: str | None = None  # Discord role id, pinged on event announcements only
-    template_source: str | None = Field(None, exclude=True, repr=False)
+    _template_source: str | None = PrivateAttr(None)  # the template's text, read once
 
     @field_validator("lang")
     @classmethod
@@ -156,7 +166,7 @@ class ChannelCfg(_Section):
     @model_validator(mode="after")
     def _read_template(self) -> ChannelCfg:
         """Read and compile the template now, so a broken one stops the start, not a send."""
-        if self.template is None or self.template_source is not None:
+        if self.template is None or self._template_source is not None:
             return self
         from .format.templates import TemplateProblem, compile_template
 
@@ -169,7 +179,7 @@ class ChannelCfg(_Section):
             compile_template(source, str(self.template))
         except TemplateProblem as exc:
             raise ValueError(f"channel {self.name}: template {exc}") from None
-        self.template_source = source
+        self._template_source = source
         return self
 
     def to_channel(self, default_lang: str = "en") -> Channel:
@@ -186,7 +196,7 @@ class ChannelCfg(_Section):
             pin=self.pin,
             buttons=self.buttons,
             template=str(self.template) if self.template else None,
-            template_source=self.template_source,
+            template_source=self._template_source,
             crosspost=self.crosspost,
             mention=self.mention,
         )

@@ -95,7 +95,9 @@ class Queries:
             for channel in chosen or [placeholder(name)]:
                 opts = self.preparer.opts
                 rendering = render(post, prepared.media, opts, channel, prepared.calendar)
-                steps = [Step(r) for r in rendering.requests]
+                profile = profile_for(channel)
+                extra = [profile.pin(channel) if channel.pin else None, profile.crosspost(channel)]
+                steps = [Step(r) for r in (*rendering.requests, *extra) if r is not None]
                 key = delivery_key(post.key, channel.name, "publish", "v1")
                 for step in profile_for(channel).stamp(steps, key):
                     out.append({"channel": channel.name, **step.request.to_json()})

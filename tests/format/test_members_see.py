@@ -318,3 +318,29 @@ def test_the_service_loads_babel_icalendar_and_jinja2_only_when_it_words_somethi
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"  # idle memory: these cost several MB
+
+
+# --- snapshots of the choices (UPDATE_GOLDEN=1 rewrites them) ----------------------------------
+
+
+def test_golden_event_with_every_choice() -> None:
+    import json
+    import os
+    from pathlib import Path
+
+    golden = Path(__file__).resolve().parent / "golden"
+    km = tg(lang="km", silent=True, buttons=True)
+    forum = dc(lang="ja", kind="forum", forum_tags=(("1300000000000000009", "events"),),
+               buttons=True, mention="1300000000000000999", silent=True)  # fmt: skip
+    cases = {
+        "event-km-telegram": (with_versions(PARTY_KM, VERSIONS, OPTS), km),
+        "event-ja-discord-forum": (with_versions(PARTY_JA, VERSIONS, OPTS), forum),
+    }
+    for name, (post, channel) in cases.items():
+        media = local_media(3, "party")
+        actual = [r.to_json() for r in render(post, media, OPTS, channel).requests]
+        path = golden / f"{name}.json"
+        if os.environ.get("UPDATE_GOLDEN") == "1":
+            text = json.dumps(actual, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            path.write_text(text, encoding="utf-8")
+        assert json.loads(path.read_text(encoding="utf-8")) == actual, name
