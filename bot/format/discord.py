@@ -10,6 +10,7 @@ forum channel a thread of its own for each post.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC
@@ -176,7 +177,8 @@ def render_discord(
 def forum_thread(request: Request, channel: Channel, post: Post) -> Request:
     """The first message as a forum post of its own: a thread named after the post's title,
     carrying the forum's tags whose names the post's tags match (five at most)."""
-    name = (post.title or post.body).strip().split("\n", 1)[0] or post.key
+    first_line = (post.title or post.body).strip().split("\n", 1)[0]
+    name = re.sub(r"[*_`~|]+", "", first_line).strip() or post.key  # a title, not Markdown
     wanted = {t.casefold() for t in post.tags}
     tags = [tag_id for tag_id, tag in channel.forum_tags if tag.casefold() in wanted][:5]
     payload: dict[str, Any] = {"name": name[:100], "message": request.params}

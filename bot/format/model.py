@@ -7,7 +7,6 @@ them, publishers send them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -147,22 +146,26 @@ _SENT = re.compile(r"\{message:(\d+)\}")
 
 def sent_message(slot: int = 0) -> str:
     """A stand-in for the id of the first message the post's slot `slot` created (an album's
-    first photo, a forum post's thread): the outbox fills it in when the request goes out."""
+    first photo, a forum post's thread): the outbox fills it in when the request goes out.
+
+    It is honoured in a request's path and as a whole parameter value (Telegram's
+    `message_id`), never inside text, so a post that writes it is sent as written.
+    """
     return f"{{message:{slot}}}"
 
 
 def needs_sent(request: Request) -> set[int]:
     """The slots whose messages `request` names."""
-    text = json.dumps([request.path, request.params], ensure_ascii=False)
-    return {int(m) for m in _SENT.findall(text)}
+    found = {int(m) for m in _SENT.findall(request.path)}
+    for value in request.params.values():
+        if isinstance(value, str) and (whole := _SENT.fullmatch(value)):
+            found.add(int(whole.group(1)))
+    return found
 
 
 def resolve_sent(request: Request, ids: Mapping[int, Sequence[str]]) -> Request:
-    """`request` with the ids of the messages it names filled in (`ids`: slot → ids).
-
-    A value that is only a stand-in becomes the id itself, a number on Telegram; inside a
-    path or a text it is replaced in place. KeyError for a slot that has no message.
-    """
+    """`request` with the ids of the messages it names filled in (`ids`: slot → ids); a
+    whole parameter becomes a number on Telegram. KeyError for a slot that has no message."""
 
     def first(match: re.Match[str]) -> str:
         found = ids.get(int(match.group(1))) or []
@@ -170,16 +173,9 @@ def resolve_sent(request: Request, ids: Mapping[int, Sequence[str]]) -> Request:
             raise KeyError(int(match.group(1)))
         return str(found[0])
 
-    def fill(value: Any) -> Any:
-        if isinstance(value, str):
-            whole = _SENT.fullmatch(value)
-            if whole is not None and request.platform == "telegram":
-                return int(first(whole))
-            return _SENT.sub(first, value)
-        if isinstance(value, dict):
-            return {k: fill(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fill(v) for v in value]
-        return value
-
-    return replace(request, path=_SENT.sub(first, request.path), params=fill(request.params))
+    params = dict(request.params)
+    for key, value in request.params.items():
+        if isinstance(value, str) and (whole := _SENT.fullmatch(value)):
+            filled = first(whole)
+            params[key] = int(filled) if request.platform == "telegram" else filled
+    return replace(request, path=_SENT.sub(first, request.path), params=params)

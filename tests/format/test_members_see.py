@@ -344,3 +344,14 @@ def test_golden_event_with_every_choice() -> None:
             text = json.dumps(actual, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
             path.write_text(text, encoding="utf-8")
         assert json.loads(path.read_text(encoding="utf-8")) == actual, name
+
+
+def test_a_post_that_writes_the_stand_in_is_sent_as_written() -> None:
+    from bot.format.model import resolve_sent
+
+    post = make_post(body="Literally {message:0} and {message:7}.")
+    for request in render(post, [], OPTS, dc(kind="forum")).requests:
+        assert needs_sent(request) == set()  # a thread's first message names none
+    [text] = render(post, [], OPTS, TG).requests
+    assert needs_sent(text) == set()
+    assert resolve_sent(text, {}) == text
