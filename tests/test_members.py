@@ -11,6 +11,7 @@ from typing import Any
 from bot.app import App
 from bot.config import ChannelCfg
 from bot.schedule.plan import JobSpec, unpin_id
+from bot.schedule.scheduler import stored_jobs
 from tests.conftest import DC_CHANNEL, TG_CHAT
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
@@ -124,6 +125,10 @@ async def test_telegram_silent_pinned_buttons_and_the_pin_comes_down_when_it_end
         jobs = {j.id: j for j in app.scheduler.jobs()}
         ends = jobs[unpin_id("party")]
         assert ends.run_at == start + timedelta(hours=3)
+        await app.stop()  # the job outlives the process: a start after the end runs it at once
+        kept = {j.id: j for j in stored_jobs(app.settings.database_url, start.tzinfo)}
+        assert kept[unpin_id("party")].run_at == ends.run_at
+        app = await started(app.settings)
         await app.lifecycle.on_due(ends)
         await wait_for(lambda: tg.calls_to("unpinChatMessage"))
         [unpin] = tg.calls_to("unpinChatMessage")
