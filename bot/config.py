@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import string
 import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
@@ -17,13 +18,29 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from .domain import Channel
+from .domain import MAP_URL, Channel
 from .errors import ConfigError
 
 DEFAULT_CONFIG = Path("config/bot.toml")
 OFFSET_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
+LANGS = ("en", "km", "ja")  # the languages the bot's own words exist in (bot.i18n)
+
+
+def _lang(value: str | None) -> str | None:
+    if value is not None and value not in LANGS:
+        raise ValueError(f"language {value!r} is not one of {', '.join(LANGS)}")
+    return value
 
 
 class _Section(BaseModel):
@@ -37,6 +54,28 @@ class AssociationCfg(_Section):
     post_url: str = "{site_url}/posts/{slug}/"  # link back to a post on the website
     color: str = "#1b4f9c"  # Discord embed colour
     locale: str = "en"
+    default_lang: str = "en"  # posts without `lang` are in it; channels without `lang` get it
+    map_url: str = MAP_URL  # where an event's place is shown; {query} is the place, URL-encoded
+
+    @field_validator("default_lang")
+    @classmethod
+    def _known_lang(cls, value: str) -> str:
+        return _lang(value) or "en"
+
+    @field_validator("post_url")
+    @classmethod
+    def _known_fields(cls, value: str) -> str:
+        fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        if unknown := fields - {"site_url", "slug", "lang"}:
+            raise ValueError(f"post_url may use {{site_url}}, {{slug}} and {{lang}}, not {unknown}")
+        return value
+
+    @field_validator("map_url")
+    @classmethod
+    def _map_query(cls, value: str) -> str:
+        if "{query}" not in value or not value.startswith(("https://", "http://")):
+            raise ValueError("map_url must be an http(s) URL with {query} in it")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -124,6 +163,7 @@ class ContentCfg(_Section):
     debounce_ms: int = Field(300, ge=0, le=10_000)
     max_file_bytes: int = 2_000_000
     max_images: int = 30
+    no_pages: list[str] = []  # folders (relative to dir) whose posts have no page on the website
 
     @field_validator("dir", mode="before")
     @classmethod
@@ -174,8 +214,47 @@ class ChannelCfg(_Section):
     channel_id: str | None = None
     webhook_url_env: str | None = None
     tags: list[str] = []
+    lang: str | None = None  # en | km | ja; default: [association] default_lang
+    silent: bool = False
+    pin: bool = False
+    buttons: bool = False
+    template: Path | None = None  # Jinja2 (sandboxed) for this channel's announcement text
+    crosspost: bool = False
+    mention: str | None = None  # Discord role id, pinged on event announcements only
+    _template_source: str | None = PrivateAttr(None)  # the template's text, read once
 
-    def to_channel(self) -> Channel:
+    @field_validator("lang")
+    @classmethod
+    def _known_lang(cls, value: str | None) -> str | None:
+        return _lang(value)
+
+    @field_validator("mention")
+    @classmethod
+    def _role_id(cls, value: str | None) -> str | None:
+        if value is not None and not value.isdigit():
+            raise ValueError(f"mention must be a Discord role id (digits), got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _read_template(self) -> ChannelCfg:
+        """Read and compile the template now, so a broken one stops the start, not a send."""
+        if self.template is None or self._template_source is not None:
+            return self
+        from .format.templates import TemplateProblem, compile_template
+
+        try:
+            source = self.template.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise ValueError(f"channel {self.name}: template {self.template}: {reason}") from None
+        try:
+            compile_template(source, str(self.template))
+        except TemplateProblem as exc:
+            raise ValueError(f"channel {self.name}: template {exc}") from None
+        self._template_source = source
+        return self
+
+    def to_channel(self, default_lang: str = "en") -> Channel:
         return Channel(
             name=self.name,
             platform=self.platform,
@@ -184,6 +263,14 @@ class ChannelCfg(_Section):
             channel_id=self.channel_id,
             webhook_url_env=self.webhook_url_env,
             tags=tuple(self.tags),
+            lang=self.lang or default_lang,
+            silent=self.silent,
+            pin=self.pin,
+            buttons=self.buttons,
+            template=str(self.template) if self.template else None,
+            template_source=self._template_source,
+            crosspost=self.crosspost,
+            mention=self.mention,
         )
 
 
@@ -191,7 +278,15 @@ class RecurringCfg(_Section):
     name: str
     cron: str  # five fields: minute hour day month day-of-week
     text: str
+    texts: dict[str, str] = {}  # the text in other languages, for channels in them: km = "…"
     channels: list[str] | None = None
+
+    @field_validator("texts")
+    @classmethod
+    def _known_langs(cls, values: dict[str, str]) -> dict[str, str]:
+        for lang in values:
+            _lang(lang)
+        return values
 
 
 class RemindersCfg(_Section):
@@ -262,7 +357,7 @@ class Settings(_Section):
     source: str = "<defaults>"
 
     def channel_list(self) -> list[Channel]:
-        return [c.to_channel() for c in self.channels]
+        return [c.to_channel(self.association.default_lang) for c in self.channels]
 
     @property
     def content_root(self) -> Path:
@@ -287,11 +382,23 @@ class Settings(_Section):
 
     def config_warnings(self) -> list[str]:
         """What `check` says of the configuration itself (it loads, but cannot work fully)."""
-        return [
+        found = [
             f"channel {c.name}: ${c.webhook_url_env} is not set, so nothing can be sent there"
             for c in self.channel_list()
             if c.webhook_url_env and not self.webhook_url(c)
         ]
+        for c in self.channel_list():
+            ignored = {
+                "mention": c.mention is not None and c.platform == "telegram",
+                "crosspost": c.crosspost and c.platform != "discord",
+                "pin": c.pin and c.platform == "discord-webhook",
+            }
+            found += [
+                f"channel {c.name}: `{key}` has no effect on a {c.platform} channel"
+                for key, unused in ignored.items()
+                if unused
+            ]
+        return found
 
     def secret_values(self) -> list[str]:
         """Every secret a log line or report could carry: tokens, passwords, webhook tokens."""
@@ -431,7 +538,7 @@ def explain(error: Mapping[str, Any], data: Mapping[str, Any]) -> str:
         field_info = getattr(model, "model_fields", {}).get(part)
         model = _inner_model(field_info.annotation) if field_info is not None else None
         node = node.get(part, {}) if isinstance(node, Mapping) else {}
-    return f"{': '.join(where)}: {error['msg']}"
+    return f"{': '.join(where)}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
 def _inner_model(annotation: Any) -> Any:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 Platform = Literal["telegram", "discord", "discord-webhook"]
+ChannelKind = Literal["text", "announcement", "forum"]  # what a Discord channel turned out to be
+MAP_URL = "https://www.google.com/maps/search/?api=1&query={query}"  # an event's place
+VERSION_MARK = "@"  # a post's key is its slug, or `slug@lang` for another language's version
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +25,18 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Version:
+    """Another language's version of the same announcement, as a post links to it."""
+
+    lang: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """One announcement, parsed from a file in the content folder."""
 
-    key: str  # stable identity: frontmatter `slug`, else derived from the file name
+    key: str  # stable identity: the slug, with `@lang` for a version in another language
     source: str  # path relative to the content folder, POSIX separators
     title: str
     date: datetime
@@ -40,11 +51,19 @@ class Post:
     has_frontmatter: bool = True
     warnings: tuple[str, ...] = ()
     digest: str = ""  # sha256 of the file's bytes
+    slug: str | None = None  # frontmatter `slug`, else from the file name; None: the key
+    page: bool = True  # False: the post has no page on the website to link to
+    versions: tuple[Version, ...] = ()  # the other languages' versions (set when formatting)
 
     @property
     def due_at(self) -> datetime:
         """When the post should go out: `publish_at`, else its date."""
         return self.publish_at or self.date
+
+    @property
+    def shared_slug(self) -> str:
+        """The slug every language's version of this announcement shares."""
+        return self.slug or slug_of(self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +91,45 @@ class Channel:
     channel_id: str | None = None
     webhook_url_env: str | None = None
     tags: tuple[str, ...] = ()  # when set, only posts with one of these tags go here
+    lang: str = "en"  # the version of a post this channel gets, and the bot's words in it
+    silent: bool = False  # no notification sound
+    pin: bool = False  # pin each announcement; an event's pin goes when the event ends
+    buttons: bool = False  # URL buttons: the post's page, the event's link, map, calendar
+    template: str | None = None  # the announcement template's file, as configured
+    template_source: str | None = field(default=None, repr=False)  # its text, read at start
+    crosspost: bool = False  # Discord announcement channel: publish to following servers
+    mention: str | None = None  # Discord role id pinged on event announcements
+    kind: ChannelKind = "text"  # Discord: learned from the channel itself at start
+    forum_tags: tuple[tuple[str, str], ...] = ()  # a forum's available tags: (id, name)
+
+
+def crosspost_lane(channel: str) -> str:
+    """The outbox lane of a channel's crossposts: paced apart, so they never hold its posts up."""
+    return f"{channel}+crosspost"
+
+
+def slug_of(key: str) -> str:
+    """The slug a post key was made from (`party@km` → `party`)."""
+    return key.split(VERSION_MARK, 1)[0]
+
+
+def version_key(slug: str, lang: str | None, default_lang: str) -> str:
+    """The key of a post: its slug for the default language (or none), `slug@lang` else."""
+    return slug if not lang or lang == default_lang else f"{slug}{VERSION_MARK}{lang}"
+
+
+def pick_version(candidates: Sequence[Post], lang: str, default_lang: str) -> Post | None:
+    """The version a channel in `lang` gets: its language's, else the default language's,
+    else the only one (of several in other languages, the one whose key sorts first)."""
+
+    def lang_of(post: Post) -> str:
+        return post.lang or default_lang
+
+    for wanted in (lang, default_lang):
+        found = [p for p in candidates if lang_of(p) == wanted]
+        if found:
+            return min(found, key=lambda p: p.key)
+    return min(candidates, key=lambda p: p.key) if candidates else None
 
 
 def channels_for(post: Post, channels: Sequence[Channel]) -> list[Channel]:

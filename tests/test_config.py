@@ -64,3 +64,37 @@ def test_secrets_come_from_the_environment_then_dotenv(
     assert secrets.git_token is not None and secrets.git_token.get_secret_value() == "dotenv-git"
     assert secrets.git_webhook_secret is not None and secrets.discord_bot_token is None
     assert "from-environment" not in repr(secrets)
+
+
+@pytest.mark.parametrize(
+    ("folders", "source"),
+    [
+        ('"content"', "press/2026-11-20.md"),  # one folder: relative to it
+        ('["news", "press"]', "press/2026-11-20.md"),  # several: a folder is itself one
+    ],
+)
+def test_folders_without_pages_are_named_relative_to_the_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folders: str, source: str
+) -> None:
+    from bot.app.parts import content_of
+
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "bot.toml"
+    path.write_text(f'[content]\ndir = {folders}\nno_pages = ["press"]\n', encoding="utf-8")
+    ctx = content_of(load_settings(path)).ctx
+    assert not ctx.has_page(source)
+    assert ctx.has_page("news/2026-11-20.md") and ctx.has_page("2026-11-20.md")
+
+
+def test_folders_without_pages_inside_the_website_repository(tmp_path: Path) -> None:
+    from bot.app.parts import content_of
+
+    path = tmp_path / "bot.toml"
+    path.write_text(
+        '[content]\ndir = "content"\nno_pages = ["press"]\n'
+        f'[content.git]\nurl = "{tmp_path / "remote"}"\ncheckout = "{tmp_path / "site"}"\n',
+        encoding="utf-8",
+    )
+    ctx = content_of(load_settings(path)).ctx
+    assert not ctx.has_page("content/press/notice.md")  # sources are named from the clone
+    assert ctx.has_page("content/posts/party.md")

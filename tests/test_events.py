@@ -37,8 +37,12 @@ async def test_reminder_replies_to_the_announcement(site: Path, make_settings, t
         ics = next(m for m in tg.messages_in(TG_CHAT) if m.kind == "document")
         assert ics.file_name and ics.file_name.endswith(".ics")
 
+        assert "Shinjuku Cultural Center" in announcement.text  # where, in the announcement
         await wait_for(
-            lambda: any("Shinjuku" in m.text for m in tg.messages_in(TG_CHAT)), timeout=15
+            lambda: any(
+                "Shinjuku" in m.text and m is not announcement for m in tg.messages_in(TG_CHAT)
+            ),
+            timeout=15,
         )
         reminder = next(
             m for m in tg.messages_in(TG_CHAT) if "Shinjuku" in m.text and m is not announcement

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import ChannelCfg, Settings
+from ..deliver.channels import known_kinds
 from ..deliver.probe import Check, Needs, Probe
 from ..errors import ContentError
 from ..logs import setup_logging
 from ..service.announce import Announcer
-from ..service.handover import hand_over, send_here
+from ..service.handover import hand_over, send_here, stored_versions
 from ..service.leadership import Leadership
 from ..service.reports import Reporter
 from ..store.repo import Delivery
@@ -45,17 +46,20 @@ async def publish_once(
     tz = settings.association.tz
     store = open_store(settings)
     leadership = Leadership(store, clock=lambda: datetime.now(tz))
+    versions = stored_versions(store, content_of(settings))
     try:
         if leadership.try_take():
             app = App(settings, console=console, watch=False, store=store, leadership=leadership)
+            app.announcer.versions = versions
             parts = (app.publishers.values(), app.outbox, app.leadership)
-            ids = await send_here(app.announcer, store, *parts, post, only, wait=HAND_OVER_WAIT)
+            ids = await send_here(app.announcer, store, *parts, post, only, wait=HAND_OVER_WAIT,
+                                  learn=app.learn_channels)  # fmt: skip
         else:
             log.info("handing the post over to the running service: %s", leadership.holder())
             announcer = Announcer(
-                store, preparer_of(settings), settings.channel_list(),
+                store, preparer_of(settings), known_kinds(store, settings.channel_list()),
                 wake=lambda _channel: None, report=Reporter([]).report,
-                clock=lambda: datetime.now(tz),
+                clock=lambda: datetime.now(tz), versions=versions,
             )  # fmt: skip
             ids = await hand_over(announcer, store, post, only, wait=HAND_OVER_WAIT)
         return [d for d in store.deliveries(post_key=post.key) if d.id in ids]
@@ -103,17 +107,12 @@ async def doctor(settings: Settings) -> list[Check]:
 
 
 def _needs(channel: ChannelCfg) -> Needs:
-    """What a channel's configuration asks beyond posting (keys that may not exist yet)."""
-    mention = getattr(channel, "mention", None)
-    return Needs(
-        pin=bool(getattr(channel, "pin", False)),
-        crosspost=bool(getattr(channel, "crosspost", False)),
-        mention=str(mention) if mention not in (None, "") else None,
-    )
+    """What a channel's configuration asks beyond posting: the rights doctor looks for."""
+    return Needs(pin=channel.pin, crosspost=channel.crosspost, mention=channel.mention or None)
 
 
 def _remote_check(settings: Settings) -> Callable[[], str] | None:
-    cfg = getattr(settings.content, "git", None)
+    cfg = settings.content.git
     if cfg is None:
         return None
 

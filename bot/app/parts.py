@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..deliver.factory import publishers_for
 from ..deliver.publisher import Publisher
+from ..domain import Channel
 from ..format.layout import FormatOptions
 from ..ingest.loader import Content
 from ..ingest.parse import ParseContext
@@ -34,14 +36,31 @@ def format_options(settings: Settings) -> FormatOptions:
         post_url_template=a.post_url,
         color=a.color_int,
         tz=a.tz,
+        default_lang=a.default_lang,
+        map_url=a.map_url,
     )
 
 
 def content_of(settings: Settings) -> Content:
-    c = settings.content
-    ctx = ParseContext(settings.association.tz, c.publish_hour)
+    c, a = settings.content, settings.association
+    ctx = ParseContext(a.tz, c.publish_hour, a.default_lang)
     root = settings.content_root if c.git is not None else None
-    return Content(tuple(settings.content_dirs()), ctx, c.max_file_bytes, root)
+    content = Content(tuple(settings.content_dirs()), ctx, c.max_file_bytes, root)
+    no_pages = _source_folders(c.no_pages, content)
+    return dataclasses.replace(content, ctx=dataclasses.replace(ctx, no_pages=no_pages))
+
+
+def _source_folders(folders: list[str], content: Content) -> tuple[str, ...]:
+    """Folders named relative to a content folder (or to the folders' common parent), as the
+    beginnings of post sources."""
+    found: list[str] = []
+    base = content.base.resolve()
+    for folder in folders:
+        for parent in (base, *content.folders):
+            path = (parent / folder.strip("/")).resolve()
+            if path != base and path.is_relative_to(base):
+                found.append(path.relative_to(base).as_posix())
+    return tuple(dict.fromkeys(found))
 
 
 def preparer_of(settings: Settings) -> Preparer:
@@ -53,11 +72,11 @@ def preparer_of(settings: Settings) -> Preparer:
     )
 
 
-def queries_of(settings: Settings) -> Queries:
+def queries_of(settings: Settings, channels: list[Channel] | None = None) -> Queries:
     return Queries(
         content_of(settings),
         preparer_of(settings),
-        settings.channel_list(),
+        settings.channel_list() if channels is None else channels,
         offsets=settings.reminders.offsets,
         recurring=settings.reminders.recurring,
         tz=settings.association.tz,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..admin.runtime import Part, Running, admin_parts, start_all
 from ..config import Settings
+from ..deliver.channels import known_kinds, lanes, learn_kinds
 from ..deliver.outbox import Outbox
 from ..deliver.pacing import Pacer
 from ..deliver.sender import Sender
@@ -90,12 +91,13 @@ class App:
         self.leadership = leadership or Leadership(self.store, clock=self.clock)
         self.publishers = build_publishers(settings, console)
         self.sender = Sender(self.publishers, Pacer(), observer=self.monitor)
-        self.channels = {c.name: c for c in settings.channel_list()}
+        self.channels = {c.name: c for c in known_kinds(self.store, settings.channel_list())}
+        self.lanes = lanes(self.channels)  # the outbox's: each channel, and crosspost lanes
         sinks = [to_chat(c, self.sender.send_now) for c in settings.admin_channels()]
         interval = settings.delivery.report_interval
         self.reporter = Reporter(sinks, interval=interval, redactor=self.redactor)
         self.outbox = Outbox(
-            self.store, self.sender, self.channels, settings.delivery, clock=self.clock,
+            self.store, self.sender, self.lanes, settings.delivery, clock=self.clock,
             report=self.reporter.report, owner=self.leadership.owner, observer=self.monitor,
         )  # fmt: skip
         self.scheduler = Scheduler(settings.database_url, tz=tz, on_due=self._on_due,
@@ -113,7 +115,7 @@ class App:
             guild_events=self._guild_events(), announce_existing=announce_existing,
             retract_removed=settings.content.retract_removed, wake=self.outbox.wake,
         )  # fmt: skip
-        self.queries = queries_of(settings)
+        self.queries = queries_of(settings, list(self.channels.values()))
         self.follower = self._follower()
         self.health_monitor = HealthMonitor(
             self.health, self._health_changed, clock=self.clock, report_after=180.0
@@ -207,6 +209,7 @@ class App:
                 if not exc.retryable:
                     raise ConfigError(f"{name}: {exc}") from None
                 log.warning("%s is not reachable yet (%s); deliveries will retry", name, exc)
+        await self.learn_channels()
         self.scheduler.start(paused=True)
         self.scheduler.sync_recurring(self.settings.reminders.recurring)
         self._probe("scheduler", self._scheduler_problem)
@@ -236,6 +239,13 @@ class App:
         self._tasks.append(asyncio.create_task(self.health_monitor.run(), name="health"))
         self.ready_after = time.perf_counter() - began
         return self.summary or Summary()
+
+    async def learn_channels(self) -> None:
+        """Ask the platforms what each channel is (a forum and its tags, an announcement
+        channel); what they answer shapes the messages from now on."""
+        await learn_kinds(self.sender, self.store, self.channels)
+        self.lanes.update(lanes(self.channels))
+        self.announcer.channels = self.queries.channels = list(self.channels.values())
 
     async def _reconcile(self) -> None:
         known = self.lifecycle.known_files()

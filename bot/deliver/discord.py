@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -15,10 +14,12 @@ from discord.http import Route
 from ..domain import Channel
 from ..errors import DeliveryError
 from ..format.model import Request
+from .discord_payloads import create_kwargs, edit_kwargs, reference, thread_message
+from .discord_routes import call, channel_info, channel_of, create_thread, crosspost
 
 _WEBHOOK = re.compile(r"/webhooks/(\d+)/([^/?#]+)")
 _MESSAGE = re.compile(r"/messages/(\d+)")
-SUPPRESS_NOTIFICATIONS = 1 << 12  # message flag: members get no sound
+RAW = ("pin", "unpin")  # requests without a message body
 
 
 def point_at(api_url: str) -> None:
@@ -31,80 +32,6 @@ def parse_webhook_url(url: str) -> tuple[int, str]:
     if not match:
         raise DeliveryError("the webhook URL is not a Discord webhook URL", retryable=False)
     return int(match.group(1)), match.group(2)
-
-
-def _embeds(params: Mapping[str, Any]) -> list[discord.Embed]:
-    return [discord.Embed.from_dict(e) for e in params.get("embeds", [])]
-
-
-def _files(request: Request) -> list[discord.File]:
-    return [discord.File(u.path, filename=u.filename) for u in request.uploads]
-
-
-def _reference(params: Mapping[str, Any]) -> discord.MessageReference | None:
-    ref = params.get("message_reference")
-    if not ref:
-        return None
-    return discord.MessageReference(
-        message_id=int(ref["message_id"]),
-        channel_id=int(ref["channel_id"]),
-        fail_if_not_exists=False,
-    )
-
-
-def _mentions(params: Mapping[str, Any]) -> discord.AllowedMentions:
-    """Exactly the pings the request allows: none unless it lists role or user ids."""
-    allowed = params.get("allowed_mentions") or {}
-    roles = [discord.Object(id=int(r)) for r in allowed.get("roles", [])]
-    users = [discord.Object(id=int(u)) for u in allowed.get("users", [])]
-    return discord.AllowedMentions(
-        everyone=False, users=users or False, roles=roles or False, replied_user=False
-    )
-
-
-def _view(params: Mapping[str, Any]) -> discord.ui.View | None:
-    """The message's buttons (action rows given as API JSON) as discord.py takes them."""
-    rows = params.get("components") or []
-    if not rows:
-        return None
-    view = discord.ui.View(timeout=None)
-    for number, row in enumerate(rows):
-        for item in row.get("components", []):
-            view.add_item(
-                discord.ui.Button(
-                    style=discord.ButtonStyle(int(item.get("style", 2))), label=item.get("label"),
-                    custom_id=item.get("custom_id"), url=item.get("url"), row=number,
-                )
-            )  # fmt: skip
-    return view
-
-
-def _create_kwargs(request: Request) -> dict[str, Any]:
-    """What a new message carries, passed explicitly: nothing the request does not hold."""
-    p = request.params
-    kwargs: dict[str, Any] = {"allowed_mentions": _mentions(p)}
-    if p.get("content"):
-        kwargs["content"] = str(p["content"])
-    if embeds := _embeds(p):
-        kwargs["embeds"] = embeds
-    if files := _files(request):
-        kwargs["files"] = files
-    if (view := _view(p)) is not None:
-        kwargs["view"] = view
-    if int(p.get("flags") or 0) & SUPPRESS_NOTIFICATIONS:
-        kwargs["silent"] = True
-    return kwargs
-
-
-def _edit_kwargs(request: Request) -> dict[str, Any]:
-    """An edit replaces the whole message: absent content, embeds or files are cleared."""
-    p = request.params
-    return {
-        "content": p.get("content"),
-        "embeds": _embeds(p),
-        "attachments": _files(request),
-        "allowed_mentions": _mentions(p),
-    }
 
 
 class DiscordPublisher:
@@ -187,14 +114,24 @@ class DiscordPublisher:
             ) from None
 
     async def _send_channel(self, channel: Channel, request: Request) -> list[str]:
-        target = self.client.get_partial_messageable(int(channel.channel_id or 0))
+        if request.purpose == "thread":
+            return await create_thread(
+                self.client, request.path, request.params, thread_message(request)
+            )
+        if request.purpose == "crosspost":
+            assert self._session is not None and self.token, "start() the publisher first"
+            return await crosspost(self._session, self.token, request.path)
+        thread_gone = request.method == "DELETE" and not _MESSAGE.search(request.path)
+        if request.purpose in RAW or thread_gone:
+            return await call(self.client, request.method, request.path)
+        target = self.client.get_partial_messageable(channel_of(request.path, channel.channel_id))
         p = request.params
         if request.method == "POST":
-            kwargs = _create_kwargs(request)
+            kwargs = create_kwargs(request)
             if p.get("nonce") is not None:  # every outbox message has one; discord.py's own
                 kwargs["nonce"] = str(p["nonce"])  # random nonce otherwise
-            if (reference := _reference(p)) is not None:
-                kwargs["reference"] = reference
+            if (ref := reference(p)) is not None:
+                kwargs["reference"] = ref
             message = await target.send(**kwargs)
             return [str(message.id)]
         match = _MESSAGE.search(request.path)
@@ -202,11 +139,24 @@ class DiscordPublisher:
             raise DeliveryError(f"no message id in {request.path}", retryable=False)
         partial = target.get_partial_message(int(match.group(1)))
         if request.method == "PATCH":
-            await partial.edit(**_edit_kwargs(request))
+            await partial.edit(**edit_kwargs(request))
         elif request.method == "DELETE":
             with contextlib.suppress(discord.NotFound):
                 await partial.delete()
         return [match.group(1)]
+
+    async def channel_info(self, channel_id: str) -> dict[str, Any]:
+        """What a channel is (text, announcement, forum) and a forum's tags; DeliveryError if
+        it cannot be read."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await channel_info(self.client, channel_id)
+        except discord.HTTPException as exc:
+            raise DeliveryError(f"Discord: {exc.status} {exc.text}", retryable=exc.status >= 500,
+                                platform="discord") from None  # fmt: skip
+        except (TimeoutError, aiohttp.ClientError, ConnectionError) as exc:
+            raise DeliveryError(f"Discord network error: {type(exc).__name__}", retryable=True,
+                                platform="discord") from None  # fmt: skip
 
     async def create_guild_event(self, guild_id: str, payload: dict[str, Any]) -> str:
         data = await self.client.http.create_guild_scheduled_event(int(guild_id), **payload)
@@ -222,14 +172,14 @@ class DiscordPublisher:
     async def _send_webhook(self, channel: Channel, request: Request) -> list[str]:
         hook = self._webhook(channel)
         if request.method == "POST":
-            message = await hook.send(**_create_kwargs(request), wait=True)
+            message = await hook.send(**create_kwargs(request), wait=True)
             return [str(message.id)]
         match = _MESSAGE.search(request.path)
         if not match:
             raise DeliveryError(f"no message id in {request.path}", retryable=False)
         mid = int(match.group(1))
         if request.method == "PATCH":
-            await hook.edit_message(mid, **_edit_kwargs(request))
+            await hook.edit_message(mid, **edit_kwargs(request))
         elif request.method == "DELETE":
             with contextlib.suppress(discord.NotFound):
                 await hook.delete_message(mid)

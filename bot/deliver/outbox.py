@@ -18,13 +18,15 @@ from typing import Any, Protocol
 from ..config import DeliveryCfg
 from ..domain import Channel
 from ..errors import DeliveryError
-from ..format.model import Step
+from ..format.model import Request, Step, needs_sent, resolve_sent
 from ..store.repo import Delivery, Store
 from .sender import Sender
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Report = Callable[[str, str], Awaitable[None]]  # (kind, text)
+ACTIONS = ("pin", "unpin", "crosspost")  # requests that act on a message and make none
+NOT_YET = timedelta(seconds=5)  # a crosspost whose announcement is still on its way waits
 
 
 class Observer(Protocol):
@@ -45,6 +47,10 @@ class Observer(Protocol):
 
 def role_of(kind: str) -> str:
     return "post" if kind in ("publish", "edit", "retract", "resend") else "reminder"
+
+
+class _Wait(Exception):
+    """The message a request acts on is not sent yet."""
 
 
 def backoff(attempt: int, cfg: DeliveryCfg, rng: random.Random) -> float:
@@ -123,7 +129,7 @@ class Outbox:
         if not self._workers:
             return
         for name, task in self._workers.items():
-            if name not in self._sending:
+            if name not in self._sending:  # a lane's name while its request is on the wire
                 task.cancel()
         _, pending = await asyncio.wait(self._workers.values(), timeout=grace)
         for task in pending:
@@ -201,9 +207,24 @@ class Outbox:
             step = Step.from_json(delivery.requests[index])
             self._observe("sending", delivery.channel, self.clock())
             try:
-                ids = await self.sender.send(channel, step.request, on_wire=self._sending)
+                request = self._filled(delivery, channel.name, step)
+            except _Wait:
+                self.store.postpone(delivery.id, self.clock() + NOT_YET, "waiting for the "
+                                    "announcement to be sent", self.clock())  # fmt: skip
+                return
+            except KeyError:
+                self.store.finish(delivery.id, "cancelled", self.clock(),
+                                  "the message it acts on was never sent")  # fmt: skip
+                return
+            try:
+                ids = await self.sender.send(
+                    channel, request, on_wire=self._sending, wire_key=delivery.channel
+                )
             except DeliveryError as exc:
-                if exc.retryable:
+                if exc.retry_after is not None and request.purpose == "crosspost":
+                    wait = timedelta(seconds=exc.retry_after + 1)  # queued, never dropped
+                    self.store.postpone(delivery.id, self.clock() + wait, str(exc), self.clock())
+                elif exc.retryable:
                     await self._retry(delivery, str(exc), exc.retry_after)
                 else:
                     await self._fail(delivery, str(exc))
@@ -214,7 +235,9 @@ class Outbox:
                 self.observer.first_sent((self.clock() - delivery.created_at).total_seconds())
             slot = index if step.slot is None else step.slot
             recorded = list(step.keep_ids) if step.keep_ids is not None else ids
-            if step.request.purpose == "delete":
+            if request.purpose in ACTIONS:
+                self.store.advance(delivery, index, self.clock())
+            elif request.purpose == "delete":
                 self.store.mark_gone(delivery.post_key or "", delivery.channel, [slot])
             else:
                 self.store.record_step(
@@ -223,6 +246,23 @@ class Outbox:
                 )  # fmt: skip
         self.store.finish(delivery.id, "sent", self.clock())
         self._observe("finished", delivery.channel, "sent")
+
+    def _filled(self, delivery: Delivery, channel: str, step: Step) -> Request:
+        """The step's request, naming the messages it acts on by their ids.
+
+        Those are the post's in the channel, or, for a step with a `source`, those that the
+        delivery sent (a crosspost waits for its announcement; `_Wait` meanwhile).
+        """
+        request = step.request
+        if not needs_sent(request):
+            return request
+        if step.source is not None:
+            ids = self.store.delivery_ids(step.source)
+            if not ids and self.store.delivery_state(step.source) in ("pending", "sending"):
+                raise _Wait
+        else:
+            ids = {s.step: s.ids for s in self.store.sent(delivery.post_key or "", channel)}
+        return resolve_sent(request, ids)
 
     async def _retry(self, delivery: Delivery, error: str, retry_after: float | None) -> None:
         now = self.clock()

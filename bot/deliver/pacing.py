@@ -2,7 +2,9 @@
 
 Telegram: about one message per second per chat (an album of N counts N), 20 per rolling
 minute in a group or channel, 30 per rolling second overall. Discord: 50 requests per second
-overall (discord.py already follows each route's bucket from the response headers).
+overall (discord.py already follows each route's bucket from the response headers), and about
+10 crossposts an hour per announcement channel (Discord's documented limit; crossposts wait in
+a lane of their own, so the wait holds nothing else up).
 
 Rolling windows are used rather than a leaky bucket: a bucket lets a full burst through and then
 refills continuously, which can exceed "N in any window" and provoke the 429s this avoids.
@@ -29,6 +31,9 @@ class TelegramRates:
     group_window: float = 60.0
     global_limit: int = 30
     global_window: float = 1.0
+
+
+CROSSPOSTS_PER_HOUR = 10  # per announcement channel, in any rolling hour
 
 
 class RollingWindow:
@@ -73,6 +78,7 @@ class Reservation:
     channel: Channel
     cost: int
     at: float
+    crosspost: bool = False
 
 
 class Pacer:
@@ -88,16 +94,19 @@ class Pacer:
         rates: TelegramRates | None = None,
         *,
         discord_per_second: int = 50,
+        crossposts_per_hour: int = CROSSPOSTS_PER_HOUR,
         margin: float = 0.02,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rates = rates or TelegramRates()
+        self.crossposts_per_hour = crossposts_per_hour
         self.margin = margin  # seconds of slack against clock jitter between us and the server
         self.monotonic = monotonic
         self._next_free: dict[str, float] = {}
         self._groups: dict[str, RollingWindow] = {}
         self._telegram = RollingWindow(self.rates.global_limit, self.rates.global_window)
         self._discord = RollingWindow(discord_per_second, 1.0)
+        self._crossposts: dict[str, RollingWindow] = {}
         self._blocked: dict[str, float] = {}
         self._lock = asyncio.Lock()
 
@@ -105,7 +114,11 @@ class Pacer:
     def _key(channel: Channel) -> str:
         return f"tg:{channel.chat_id}" if channel.platform == "telegram" else f"dc:{channel.name}"
 
-    def _windows(self, channel: Channel) -> list[RollingWindow]:
+    def _windows(self, channel: Channel, crosspost: bool = False) -> list[RollingWindow]:
+        if crosspost:
+            if channel.name not in self._crossposts:
+                self._crossposts[channel.name] = RollingWindow(self.crossposts_per_hour, 3600.0)
+            return [self._discord, self._crossposts[channel.name]]
         if channel.platform != "telegram":
             return [self._discord]
         windows = [self._telegram]
@@ -117,33 +130,41 @@ class Pacer:
             windows.append(self._groups[key])
         return windows
 
-    def _wait(self, channel: Channel, cost: int, now: float) -> float:
+    def _wait(self, channel: Channel, cost: int, now: float, crosspost: bool = False) -> float:
         key = self._key(channel)
-        waits = [self._blocked.get(key, 0.0) - now, self._next_free.get(key, now) - now]
-        waits += [w.wait(cost, now) for w in self._windows(channel)]
+        blocked = self._blocked.get(key + "+crosspost" if crosspost else key, 0.0)
+        waits = [blocked - now, self._next_free.get(key, now) - now]
+        waits += [w.wait(cost, now) for w in self._windows(channel, crosspost)]
         return max(waits)
 
-    def _book(self, channel: Channel, cost: int, at: float) -> None:
+    def _book(self, channel: Channel, cost: int, at: float, crosspost: bool = False) -> None:
         if channel.platform == "telegram":
             key = self._key(channel)
             self._next_free[key] = (
                 max(self._next_free.get(key, at), at) + cost * self.rates.per_chat_interval
             )
-        for window in self._windows(channel):
+        for window in self._windows(channel, crosspost):
             window.book(cost, at)
+
+    def delay(self, channel: Channel, request: Request) -> float:
+        """Seconds until `request` could go out (0: now)."""
+        cost = message_cost(request)
+        now = self.monotonic()
+        return max(0.0, self._wait(channel, cost, now, request.purpose == "crosspost"))
 
     async def acquire(self, channel: Channel, request: Request) -> Reservation | None:
         """Return once sending `request` keeps every limit, with its booked slot."""
         cost = message_cost(request)
         if cost == 0:
             return None
+        crosspost = request.purpose == "crosspost"
         while True:
             async with self._lock:
                 now = self.monotonic()
-                wait = self._wait(channel, cost, now)
+                wait = self._wait(channel, cost, now, crosspost)
                 if wait <= 0:
-                    self._book(channel, cost, now)
-                    return Reservation(channel, cost, now)
+                    self._book(channel, cost, now, crosspost)
+                    return Reservation(channel, cost, now, crosspost)
             await asyncio.sleep(wait + self.margin)
 
     def settle(self, reservation: Reservation | None, *, refused: bool = False) -> None:
@@ -151,7 +172,8 @@ class Pacer:
         if reservation is None:
             return
         channel, cost, at = reservation.channel, reservation.cost, reservation.at
-        for window in self._windows(channel):
+        windows = self._windows(channel, reservation.crosspost)
+        for window in windows:
             window.unbook(cost, at)
         if refused:
             if channel.platform == "telegram":
@@ -159,7 +181,7 @@ class Pacer:
                 self._next_free[key] = min(self._next_free.get(key, at), at)
             return
         now = self.monotonic()
-        for window in self._windows(channel):
+        for window in windows:
             window.book(cost, now)
         if channel.platform == "telegram":
             key = self._key(channel)
@@ -167,7 +189,10 @@ class Pacer:
                 self._next_free[key], now + cost * self.rates.per_chat_interval
             )
 
-    def penalize(self, channel: Channel, seconds: float) -> None:
-        """The platform said to wait: nothing more goes to this destination until then."""
+    def penalize(self, channel: Channel, seconds: float, request: Request | None = None) -> None:
+        """The platform said to wait: nothing more goes to this destination until then (a
+        refused crosspost holds up only the channel's crossposts)."""
         key = self._key(channel)
+        if request is not None and request.purpose == "crosspost":
+            key += "+crosspost"
         self._blocked[key] = max(self._blocked.get(key, 0.0), self.monotonic() + seconds)

@@ -27,7 +27,9 @@ class Pacer(Protocol):
 
     def settle(self, reservation: Any, *, refused: bool = False) -> None: ...
 
-    def penalize(self, channel: Channel, seconds: float) -> None: ...
+    def penalize(
+        self, channel: Channel, seconds: float, request: Request | None = None
+    ) -> None: ...
 
 
 class NoPacing:
@@ -37,7 +39,7 @@ class NoPacing:
     def settle(self, reservation: Any, *, refused: bool = False) -> None:
         return None
 
-    def penalize(self, channel: Channel, seconds: float) -> None:
+    def penalize(self, channel: Channel, seconds: float, request: Request | None = None) -> None:
         return None
 
 
@@ -69,27 +71,33 @@ class Sender:
         return self.publishers[self.platform_of(channel)]
 
     async def send(
-        self, channel: Channel, request: Request, *, on_wire: set[str] | None = None
+        self,
+        channel: Channel,
+        request: Request,
+        *,
+        on_wire: set[str] | None = None,
+        wire_key: str | None = None,
     ) -> list[str]:
         """Send once, within the limits; the message ids, or `DeliveryError`.
 
-        While the request is on the wire (paced, not yet answered) the channel's name is in
-        `on_wire`, for a caller that must not cancel it then.
+        While the request is on the wire (paced, not yet answered) `wire_key` (the channel's
+        name by default) is in `on_wire`, for a caller that must not cancel it then.
         """
         booked = await self.pacer.acquire(channel, request)
+        key = wire_key or channel.name
         if on_wire is not None:
-            on_wire.add(channel.name)
+            on_wire.add(key)
         try:
             ids = await self.publisher_for(channel).send(channel, request)
         except DeliveryError as exc:
             self.pacer.settle(booked, refused=exc.retry_after is not None)
             if exc.retry_after:
-                self.pacer.penalize(channel, exc.retry_after)
+                self.pacer.penalize(channel, exc.retry_after, request)
             self._observe(channel, exc)
             raise
         finally:
             if on_wire is not None:
-                on_wire.discard(channel.name)
+                on_wire.discard(key)
         self.pacer.settle(booked)
         self._observe(channel, None)
         return ids

@@ -36,7 +36,12 @@ from ..errors import DeliveryError
 from ..format.model import Request, Upload
 
 NOT_JSON = "the server's answer was not JSON"
-HARMLESS = ("message is not modified", "message to delete not found", "message to edit not found")
+HARMLESS = (
+    "message is not modified",
+    "message to delete not found",
+    "message to edit not found",
+    "message to unpin not found",
+)
 
 
 class QuietRequest(HTTPXRequest):
@@ -80,21 +85,33 @@ def _file(ref: str, uploads: dict[str, Upload]) -> InputFile | str:
     return ref
 
 
+def _markup(params: dict[str, Any]) -> dict[str, Any]:
+    """The keyword that carries the request's keyboard (or forced reply), when it has one."""
+    markup = _reply_markup(params)
+    return {"reply_markup": markup} if markup is not None else {}
+
+
+def _preview(params: dict[str, Any]) -> LinkPreviewOptions:
+    """The link preview the request asks for; none unless it names one."""
+    shown = params.get("link_preview_options") or {"is_disabled": True}
+    return LinkPreviewOptions(**shown)
+
+
 def _common(params: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"chat_id": params["chat_id"]}
+    out: dict[str, Any] = {"chat_id": params["chat_id"], **_markup(params)}
     if "message_thread_id" in params:
         out["message_thread_id"] = params["message_thread_id"]
+    if params.get("disable_notification"):
+        out["disable_notification"] = True
     if reply := params.get("reply_parameters"):
         out["reply_parameters"] = ReplyParameters(
             message_id=int(reply["message_id"]),
             allow_sending_without_reply=reply.get("allow_sending_without_reply", True),
         )
-    if markup := _markup(params):
-        out["reply_markup"] = markup
     return out
 
 
-def _markup(params: dict[str, Any]) -> InlineKeyboardMarkup | ForceReply | None:
+def _reply_markup(params: dict[str, Any]) -> InlineKeyboardMarkup | ForceReply | None:
     """An inline keyboard, or a forced reply, given as Bot API JSON."""
     markup = params.get("reply_markup")
     if not markup:
@@ -167,11 +184,10 @@ class TelegramPublisher:
         p = request.params
         uploads = {u.field: u for u in request.uploads}
         html = p.get("parse_mode")
-        no_preview = LinkPreviewOptions(is_disabled=True)
         match request.method:
             case "sendMessage":
                 return await self.bot.send_message(
-                    text=p["text"], parse_mode=html, link_preview_options=no_preview, **_common(p)
+                    text=p["text"], parse_mode=html, link_preview_options=_preview(p), **_common(p)
                 )
             case "sendPhoto":
                 return await self.bot.send_photo(
@@ -196,14 +212,17 @@ class TelegramPublisher:
                     )
                     for item in p["media"]
                 ]
-                return await self.bot.send_media_group(media=media, **_common(p))
+                common = _common(p)
+                common.pop("reply_markup", None)  # an album cannot carry buttons
+                return await self.bot.send_media_group(media=media, **common)
             case "editMessageText":
                 return await self.bot.edit_message_text(
                     text=p["text"],
                     chat_id=p["chat_id"],
                     message_id=int(p["message_id"]),
                     parse_mode=html,
-                    link_preview_options=no_preview,
+                    link_preview_options=_preview(p),
+                    **_markup(p),
                 )
             case "editMessageCaption":
                 return await self.bot.edit_message_caption(
@@ -211,9 +230,20 @@ class TelegramPublisher:
                     message_id=int(p["message_id"]),
                     caption=p.get("caption"),
                     parse_mode=html,
+                    **_markup(p),
+                )
+            case "pinChatMessage":
+                return await self.bot.pin_chat_message(
+                    chat_id=p["chat_id"],
+                    message_id=int(p["message_id"]),
+                    disable_notification=bool(p.get("disable_notification")),
+                )
+            case "unpinChatMessage":
+                return await self.bot.unpin_chat_message(
+                    chat_id=p["chat_id"], message_id=int(p["message_id"])
                 )
             case "editMessageReplyMarkup":
-                keyboard = _markup(p)
+                keyboard = _reply_markup(p)
                 return await self.bot.edit_message_reply_markup(
                     chat_id=p["chat_id"],
                     message_id=int(p["message_id"]),

@@ -1,7 +1,10 @@
 """Post → Discord requests: one embed with the photos attached, continuations, a gallery.
 
 Long bodies continue in follow-up embeds (same colour, no title) so nothing is cut; the embed
-title links back to the post on the website.
+title links back to the post on the website. An event's when and where are fields, in Discord's
+timestamp markup so each member reads their own time. What the channel chose shapes the
+messages: no sound (flag 4096), link buttons, a role pinged on event announcements, and in a
+forum channel a thread of its own for each post.
 """
 
 from __future__ import annotations
@@ -11,91 +14,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ..domain import Channel, Media, Post
-from .layout import FormatOptions, body_blocks, pack, post_url, tag_block
+from . import wording
+from .body import announcement_body
+from .details import EventInfo, Link, buttons, event_info, versions_block
+from .discord_md import escape_md, href_md, measure, message_md, overhead
+from .layout import FormatOptions, pack, post_url, tag_block
 from .limits import DISCORD, char_len, cut_point
 from .markdown import heading
-from .model import Block, Rendering, Request, Span, Step, Upload
+from .model import Rendering, Request, Upload, sent_message
 
-_ESCAPE = re.compile(r"([\\*_~`|\[\]<])")
-_LINE_START = re.compile(r"(?m)^(\s*)([#>\-+]|\d+\.)")
+if TYPE_CHECKING:
+    from ..i18n.words import Words
+
 ALLOWED_MENTIONS: dict[str, Any] = {"parse": []}  # never ping @everyone from post text
-_NONCE_KEYS = ("nonce", "enforce_nonce")
-
-
-def _escape_inline(text: str) -> str:
-    return _ESCAPE.sub(r"\\\1", text)
-
-
-def _escape_line_start(m: re.Match[str]) -> str:
-    mark = m.group(2)  # Discord honours a backslash before punctuation only: `12\.`, not `\12.`
-    return m.group(1) + (mark[:-1] + "\\." if mark.endswith(".") else "\\" + mark)
-
-
-def _escape_line_starts(text: str) -> str:
-    return _LINE_START.sub(_escape_line_start, text)
-
-
-def escape_md(text: str) -> str:
-    return _escape_line_starts(_escape_inline(text))
-
-
-def measure(text: str) -> int:
-    """Upper bound of the rendered length of plain text (escapes included)."""
-    return char_len(escape_md(text))
-
-
-def _href_md(href: str) -> str:
-    return href.replace(">", "%3E").replace(")", "%29")
-
-
-def _span_md(span: Span) -> str:
-    if span.code:
-        body = span.text.replace("`", "ˋ")
-        text = f"`{body}`"
-    else:
-        text = _escape_inline(span.text)  # line starts are escaped once the block is assembled
-    if span.strike:
-        text = f"~~{text}~~"
-    if span.italic:
-        text = f"*{text}*"
-    if span.bold:
-        text = f"**{text}**"
-    if span.href:
-        text = f"[{text}](<{_href_md(span.href)}>)"
-    return text
-
-
-def overhead(block: Block) -> int:
-    """Characters markup adds to a block beyond its escaped text (an upper bound)."""
-    total = 0
-    for s in block.spans:
-        total += 2 * s.code + 4 * s.strike + 2 * s.italic + 4 * s.bold
-        total += len(_href_md(s.href)) + 6 if s.href else 0
-    if block.kind == "quote":
-        total += 2 * (block.plain.count("\n") + 1)
-    if block.kind == "code":
-        total += len(block.lang) + 8
-    return total
-
-
-def block_md(block: Block) -> str:
-    if block.kind == "code":
-        code = "".join(s.text for s in block.spans).replace("```", "``\u200b`")
-        lang = re.sub(r"[^\w+#-]", "", block.lang)
-        return f"```{lang}\n{code}\n```"
-    text = _escape_line_starts(
-        _escape_inline(block.prefix) + "".join(_span_md(s) for s in block.spans)
-    )
-    if block.kind == "quote":
-        return "\n".join("> " + line for line in text.split("\n"))
-    return text
-
-
-def message_md(blocks: Sequence[Block]) -> str:
-    return "\n\n".join(block_md(b) for b in blocks)
+SUPPRESS_NOTIFICATIONS = 1 << 12  # message flag: members get no sound
 
 
 def nonce(identity: str, step: int) -> str:
@@ -108,16 +43,20 @@ def nonce(identity: str, step: int) -> str:
     return hashlib.sha256(f"{identity}#{step}".encode()).hexdigest()[:25]
 
 
-def _route(channel: Channel) -> str:
+def _route(channel: Channel, *, components: bool = False) -> str:
     if channel.platform == "discord-webhook":
-        return "/webhooks/{webhook_id}/{webhook_token}?wait=true"
+        extra = "&with_components=true" if components else ""
+        return "/webhooks/{webhook_id}/{webhook_token}?wait=true" + extra
     return f"/channels/{channel.channel_id}/messages"
 
 
 def _request(
     channel: Channel, step: int, payload: dict[str, Any], files: Sequence[Media]
 ) -> Request:
-    payload = {**payload, "allowed_mentions": ALLOWED_MENTIONS}
+    payload = {**payload}
+    payload.setdefault("allowed_mentions", ALLOWED_MENTIONS)
+    if channel.silent:
+        payload["flags"] = SUPPRESS_NOTIFICATIONS
     uploads = tuple(
         Upload(f"files[{i}]", m.filename, m.path) for i, m in enumerate(files) if m.path
     )
@@ -126,29 +65,69 @@ def _request(
             {"id": str(i), "filename": u.filename} for i, u in enumerate(uploads)
         ]
     purpose = "post" if step == 0 else "continuation"
-    return Request(
-        "discord", "POST", payload, path=_route(channel), uploads=uploads, purpose=purpose
-    )
+    path = _route(channel, components="components" in payload)
+    if channel.kind == "forum":  # the first message opens the post's thread, the rest go in it
+        path = f"/channels/{sent_message(0)}/messages" if step else path
+    return Request("discord", "POST", payload, path=path, uploads=uploads, purpose=purpose)
 
 
 def _image_ref(media: Media) -> dict[str, str]:
     return {"url": f"attachment://{media.filename}" if media.path else (media.url or "")}
 
 
+def event_fields(info: EventInfo, say: Words, *, links: bool) -> list[dict[str, Any]]:
+    """When (in each member's own zone: Discord's timestamp markup) and where, with a map."""
+    labels = wording.labels()
+    start, end = int(info.start.timestamp()), info.end
+    when = f"<t:{start}:F>"
+    if end is not None and end > info.start:
+        same_day = end.date() == info.start.date()
+        when += f" – <t:{int(end.timestamp())}:{'t' if same_day else 'F'}>"
+    when += f"\n<t:{start}:R>"
+    if links:
+        extra = [f"[{escape_md(say._(labels.ADD_TO_CALENDAR))}](<{info.calendar_url}>)"]
+        if info.url:
+            extra.append(f"[{escape_md(say._(labels.EVENT_PAGE))}](<{href_md(info.url)}>)")
+        when += "\n" + " · ".join(extra)
+    fields = [{"name": f"🗓 {say._(labels.WHEN)}", "value": when}]
+    if info.location:
+        place = escape_md(info.location[: DISCORD.field_value // 2])
+        value = f"[{place}](<{info.map_url}>)" if info.map_url else place
+        fields.append({"name": f"📍 {say._(labels.WHERE)}", "value": value})
+    return fields
+
+
+def link_buttons(links: Sequence[Link]) -> list[dict[str, Any]]:
+    """Link buttons (type 2, style 5), five to a row, at most five rows."""
+    buttons_ = [
+        {"type": 2, "style": 5, "label": link.label[:80], "url": link.url} for link in links
+    ][: 5 * 5]
+    return [{"type": 1, "components": buttons_[i : i + 5]} for i in range(0, len(buttons_), 5)]
+
+
+def _size(fields: Sequence[dict[str, Any]]) -> int:
+    return sum(len(f["name"]) + len(f["value"]) for f in fields)
+
+
 def render_discord(
     post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
 ) -> Rendering:
     notes: list[str] = []
+    say = wording.say(channel.lang)
     url = post_url(post, opts)
     title = post.title
-    blocks = body_blocks(post, opts)
+    blocks, template_notes = announcement_body(post, opts, channel)
+    notes.extend(template_notes)
     if len(title) > DISCORD.title:
         blocks.insert(0, heading(title))
         title = title[: DISCORD.title - 1] + "…"
-    if tags := tag_block(post):
-        blocks.append(tags)
+    for tail in (versions_block(post, say), tag_block(post)):
+        if tail is not None:
+            blocks.append(tail)
+    info = event_info(post, opts, channel.lang)
+    fields = event_fields(info, say, links=not channel.buttons) if info else []
     footer = opts.association[: DISCORD.footer]
-    first_room = min(DISCORD.description, DISCORD.total - len(title) - len(footer))
+    first_room = min(DISCORD.description, DISCORD.total - len(title) - len(footer) - _size(fields))
     parts = pack(blocks, first_room, DISCORD.description, measure, overhead, fill_first=False)
     photos = [m for m in media if m.path or m.url]
     main: dict[str, Any] = {"color": opts.color, "timestamp": post.date.astimezone(UTC).isoformat()}
@@ -158,6 +137,8 @@ def render_discord(
         main["url"] = url
     if parts:
         main["description"] = message_md(parts[0])
+    if fields:
+        main["fields"] = fields
     main["footer"] = {"text": footer}
     if photos:
         main["image"] = _image_ref(photos[0])
@@ -167,8 +148,14 @@ def render_discord(
         if url:
             extra["url"] = url  # embeds sharing the url render as one gallery
         embeds.append(extra)
+    first: dict[str, Any] = {"embeds": embeds}
+    if channel.mention and post.event is not None:  # a role pinged on event announcements
+        first["content"] = f"<@&{channel.mention}>"
+        first["allowed_mentions"] = {"parse": [], "roles": [channel.mention]}
+    if channel.buttons and (links := buttons(post, opts, channel.lang)):
+        first["components"] = link_buttons(links)
     first_files = photos[: DISCORD.files]
-    requests = [_request(channel, 0, {"embeds": embeds}, first_files)]
+    requests = [_request(channel, 0, first, first_files)]
     for part in parts[1:]:
         embed = {"description": message_md(part), "color": opts.color}
         requests.append(_request(channel, len(requests), {"embeds": [embed]}, []))
@@ -180,9 +167,25 @@ def render_discord(
         urls = [m.url for m in chunk if not m.path and m.url]
         payload: dict[str, Any] = {"content": "\n".join(urls)} if urls else {}
         requests.append(_request(channel, len(requests), payload, local))
+    if channel.kind == "forum":
+        requests[0] = forum_thread(requests[0], channel, post)
     if len(opts.association) > DISCORD.footer:
         notes.append("the association name is longer than a Discord footer allows and was cut")
     return Rendering(tuple(requests), tuple(notes))
+
+
+def forum_thread(request: Request, channel: Channel, post: Post) -> Request:
+    """The first message as a forum post of its own: a thread named after the post's title,
+    carrying the forum's tags whose names the post's tags match (five at most)."""
+    first_line = (post.title or post.body).strip().split("\n", 1)[0]
+    name = re.sub(r"[*_`~|]+", "", first_line).strip() or post.key  # a title, not Markdown
+    wanted = {t.casefold() for t in post.tags}
+    tags = [tag_id for tag_id, tag in channel.forum_tags if tag.casefold() in wanted][:5]
+    payload: dict[str, Any] = {"name": name[:100], "message": request.params}
+    if tags:
+        payload["applied_tags"] = tags
+    path = f"/channels/{channel.channel_id}/threads"
+    return replace(request, params=payload, path=path, purpose="thread")
 
 
 def fit_content(text: str, limit: int = DISCORD.content) -> str:
@@ -196,84 +199,3 @@ def content_request(channel: Channel, text: str, *, purpose: str = "text") -> Re
     """A plain text message (a report), cut to Discord's content limit."""
     payload = {"content": fit_content(text), "allowed_mentions": ALLOWED_MENTIONS}
     return Request("discord", "POST", payload, path=_route(channel), purpose=purpose)
-
-
-# -- the profile: what every Discord request of the bot has in common --------------------------
-class Sent(Protocol):
-    """A message already sent (as the store records it)."""
-
-    @property
-    def ids(self) -> list[str]: ...
-
-
-class DiscordProfile:
-    """Limits, routes, replies, nonces and edits of a bot channel, or of a webhook."""
-
-    platform: Literal["discord"] = "discord"
-    limits = DISCORD
-
-    def __init__(self, *, webhook: bool) -> None:
-        self.webhook = webhook
-
-    def render(
-        self, post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
-    ) -> Rendering:
-        return render_discord(post, media, opts, channel)
-
-    def text(self, channel: Channel, text: str, *, purpose: str = "text") -> Request:
-        return content_request(channel, text, purpose=purpose)
-
-    def reply(self, request: Request, channel: Channel, message_id: str) -> Request:
-        """`request`, answering the message `message_id`; a webhook cannot, and sends it plain."""
-        if self.webhook:
-            return request
-        reference = {
-            "message_id": message_id,
-            "channel_id": channel.channel_id,
-            "fail_if_not_exists": False,
-        }
-        return request.with_params(message_reference=reference)
-
-    def calendar(self, channel: Channel, media: Media) -> Request:
-        """The follow-up that carries an event's .ics file."""
-        assert media.path is not None
-        payload = {
-            "attachments": [{"id": 0, "filename": media.filename}],
-            "allowed_mentions": ALLOWED_MENTIONS,
-        }
-        upload = Upload("files[0]", media.filename, media.path)
-        return Request(
-            "discord", "POST", payload, path=_route(channel), uploads=(upload,), purpose="calendar"
-        )
-
-    def _message_path(self, channel: Channel, message_id: str) -> str:
-        if self.webhook:
-            return f"/webhooks/{{webhook_id}}/{{webhook_token}}/messages/{message_id}"
-        return f"/channels/{channel.channel_id}/messages/{message_id}"
-
-    def edit(self, channel: Channel, new: Request, old: Sent) -> Request:
-        """Discord messages are patched whole."""
-        payload = {k: v for k, v in new.params.items() if k not in _NONCE_KEYS}
-        path = self._message_path(channel, old.ids[0])
-        return Request("discord", "PATCH", payload, path=path, uploads=new.uploads, purpose="edit")
-
-    def delete(self, channel: Channel, old: Sent) -> list[Request]:
-        path = self._message_path(channel, old.ids[0])
-        return [Request("discord", "DELETE", {}, path=path, purpose="delete")]
-
-    def stamp(self, steps: Sequence[Step], identity: str) -> list[Step]:
-        """Give every message a delivery creates its own nonce, with `enforce_nonce`.
-
-        Webhooks take no nonce; edits and deletions need none.
-        """
-        if self.webhook:
-            return list(steps)
-        out: list[Step] = []
-        for index, step in enumerate(steps):
-            request = step.request
-            if request.method == "POST":
-                params = {k: v for k, v in request.params.items() if k not in _NONCE_KEYS}
-                params.update(nonce=nonce(identity, index), enforce_nonce=True)
-                step = replace(step, request=replace(request, params=params))
-            out.append(step)
-        return out

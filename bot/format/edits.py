@@ -55,5 +55,7 @@ def plan_edit(channel: Channel, new: Sequence[Request], old: Sequence[Sent]) -> 
 
 
 def plan_retract(channel: Channel, old: Sequence[Sent]) -> list[Step]:
+    """Deletions of every message sent, the first last (a forum post's thread goes with it)."""
     profile = profile_for(channel)
-    return [Step(d, s.step) for s in old for d in profile.delete(channel, s)]
+    ordered = sorted(old, key=lambda s: (s.step == 0, s.step))
+    return [Step(d, s.step) for s in ordered for d in profile.delete(channel, s)]

@@ -16,8 +16,9 @@ _SKIPPED = re.compile(r"^\s*(#|!\[[^\]]*\]\([^)]*\)\s*$|<!--|---|\*\*\*|___)")
 
 
 def event_uid(post: Post, prodid: str) -> str:
-    """Stable across edits, moves and restarts: derived from the post key and the producer."""
-    return f"{uuid.uuid5(uuid.NAMESPACE_URL, f'{prodid}/{post.key}')}@announce-bot"
+    """Stable across edits, moves and restarts, and shared by the post's versions in other
+    languages (one event in a calendar): derived from the post's slug and the producer."""
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, f'{prodid}/{post.shared_slug}')}@announce-bot"
 
 
 def first_paragraph(markdown: str) -> str | None:

@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from ..domain import Post
+from ..domain import MAP_URL, Post
 from .limits import Measure, cut_point
-from .markdown import heading, link_block, plain_block, to_blocks
+from .markdown import plain_block, to_blocks
 from .model import Block, Span
 
 Overhead = Callable[[Block], int]
@@ -24,13 +24,23 @@ class FormatOptions:
     post_url_template: str = "{site_url}/posts/{slug}/"
     color: int = 0x1B4F9C
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tokyo"))
-    read_more: str = "Read on the website"
+    default_lang: str = "en"
+    map_url: str = MAP_URL
 
 
 def post_url(post: Post, opts: FormatOptions) -> str | None:
-    if not opts.site_url:
+    """The post's page on the website; None for a post without one.
+
+    A version in another language than the default is addressed with ``{lang}`` where the
+    template has it, else with ``/<lang>`` after the site's address (``/km/posts/party/``).
+    """
+    if not opts.site_url or not post.page:
         return None
-    return opts.post_url_template.format(site_url=opts.site_url, slug=post.key)
+    template, lang = opts.post_url_template, post.lang or opts.default_lang
+    head = "{site_url}"
+    if lang != opts.default_lang and "{lang}" not in template and template.startswith(head):
+        template = head + "/{lang}" + template.removeprefix(head)
+    return template.format(site_url=opts.site_url, slug=post.shared_slug, lang=lang)
 
 
 def _norm(text: str) -> str:
@@ -49,16 +59,6 @@ def tag_block(post: Post) -> Block | None:
     tags = [re.sub(r"[^\w]+", "_", t).strip("_") for t in post.tags]
     tags = [t for t in tags if t]
     return plain_block(" ".join(f"#{t}" for t in tags)) if tags else None
-
-
-def telegram_blocks(post: Post, opts: FormatOptions) -> list[Block]:
-    blocks = [heading(post.title)] if post.title else []
-    blocks.extend(body_blocks(post, opts))
-    if url := post_url(post, opts):
-        blocks.append(link_block(opts.read_more, url))
-    if tags := tag_block(post):
-        blocks.append(tags)
-    return blocks
 
 
 def slice_block(block: Block, start: int, end: int) -> Block:

@@ -7,7 +7,8 @@ them, publishers send them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -98,12 +99,15 @@ class Step:
     """One request of an outbox delivery, and which sent message it stands for.
 
     `slot` is the position of the message in the post's rendering (an edit of slot 2 is step
-    0 of its delivery); `keep_ids` are the ids an edit leaves in place.
+    0 of its delivery); `keep_ids` are the ids an edit leaves in place. A request that names a
+    message sent before it (`sent_message`) names one of the post in its channel, or, with
+    `source`, one that the delivery `source` sent.
     """
 
     request: Request
     slot: int | None = None
     keep_ids: tuple[str, ...] | None = None
+    source: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = self.request.to_json()
@@ -111,16 +115,20 @@ class Step:
             out["slot"] = self.slot
         if self.keep_ids is not None:
             out["keep_ids"] = list(self.keep_ids)
+        if self.source is not None:
+            out["source"] = self.source
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Step:
         kept = data.get("keep_ids")
         slot = data.get("slot")
+        source = data.get("source")
         return cls(
             Request.from_json(data),
             None if slot is None else int(slot),
             None if kept is None else tuple(str(k) for k in kept),
+            None if source is None else int(source),
         )
 
 
@@ -130,3 +138,44 @@ class Rendering:
 
     requests: tuple[Request, ...]
     notes: tuple[str, ...] = field(default=())
+
+
+# -- requests that name a message sent before them ---------------------------------------------
+_SENT = re.compile(r"\{message:(\d+)\}")
+
+
+def sent_message(slot: int = 0) -> str:
+    """A stand-in for the id of the first message the post's slot `slot` created (an album's
+    first photo, a forum post's thread): the outbox fills it in when the request goes out.
+
+    It is honoured in a request's path and as a whole parameter value (Telegram's
+    `message_id`), never inside text, so a post that writes it is sent as written.
+    """
+    return f"{{message:{slot}}}"
+
+
+def needs_sent(request: Request) -> set[int]:
+    """The slots whose messages `request` names."""
+    found = {int(m) for m in _SENT.findall(request.path)}
+    for value in request.params.values():
+        if isinstance(value, str) and (whole := _SENT.fullmatch(value)):
+            found.add(int(whole.group(1)))
+    return found
+
+
+def resolve_sent(request: Request, ids: Mapping[int, Sequence[str]]) -> Request:
+    """`request` with the ids of the messages it names filled in (`ids`: slot → ids); a
+    whole parameter becomes a number on Telegram. KeyError for a slot that has no message."""
+
+    def first(match: re.Match[str]) -> str:
+        found = ids.get(int(match.group(1))) or []
+        if not found:
+            raise KeyError(int(match.group(1)))
+        return str(found[0])
+
+    params = dict(request.params)
+    for key, value in request.params.items():
+        if isinstance(value, str) and (whole := _SENT.fullmatch(value)):
+            filled = first(whole)
+            params[key] = int(filled) if request.platform == "telegram" else filled
+    return replace(request, path=_SENT.sub(first, request.path), params=params)

@@ -10,13 +10,16 @@ from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 from ..domain import Channel, Media, Post
-from .discord import DiscordProfile
+from .discord_profile import DiscordProfile
 from .layout import FormatOptions
 from .model import Rendering, Request, Step
-from .telegram import TelegramProfile
+from .telegram_profile import TelegramProfile
 
 
 class Sent(Protocol):
+    @property
+    def step(self) -> int: ...
+
     @property
     def method(self) -> str: ...
 
@@ -39,6 +42,10 @@ class Profile(Protocol):
 
     def reply(self, request: Request, channel: Channel, message_id: str) -> Request: ...
 
+    def answer(
+        self, requests: Sequence[Request], channel: Channel, message_id: str
+    ) -> list[Request]: ...
+
     def calendar(self, channel: Channel, media: Media) -> Request: ...
 
     def edit(self, channel: Channel, new: Request, old: Sent) -> Request | None: ...
@@ -46,6 +53,12 @@ class Profile(Protocol):
     def delete(self, channel: Channel, old: Sent) -> list[Request]: ...
 
     def stamp(self, steps: Sequence[Step], identity: str) -> list[Step]: ...
+
+    def pin(self, channel: Channel) -> Request | None: ...
+
+    def unpin(self, channel: Channel, message_id: str) -> Request | None: ...
+
+    def crosspost(self, channel: Channel) -> Request | None: ...
 
 
 PROFILES: dict[str, Profile] = {

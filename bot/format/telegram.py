@@ -1,18 +1,33 @@
-"""Post → Telegram Bot API requests (HTML parse mode, albums, captions, split text)."""
+"""Post → Telegram Bot API requests (HTML parse mode, albums, captions, split text).
+
+What the channel chose shapes them: no sound (`disable_notification`), URL buttons (an inline
+keyboard; an album cannot carry one, so it goes on the message that follows), the channel's
+language for the bot's own words. Link previews show only for a post without photos, of its
+own page.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from html import escape
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ..domain import Channel, Media, Post
-from .layout import FormatOptions, pack, telegram_blocks
+from . import wording
+from .body import announcement_body
+from .details import EventInfo, Link, buttons, event_info, versions_block
+from .layout import FormatOptions, pack, post_url, tag_block
 from .limits import TELEGRAM, cut_point, utf16_len
-from .model import Block, Rendering, Request, Span, Step, Upload
+from .markdown import heading, link_block
+from .model import Block, Rendering, Request, Span, Upload
+
+if TYPE_CHECKING:
+    from ..i18n.words import Words
 
 HTML = "HTML"
+SENDS = ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup")
+BUTTONS_PER_ROW = 2
 
 
 def span_html(span: Span) -> str:
@@ -71,7 +86,7 @@ def album_chunks(n: int) -> list[int]:
     return [base + 1] * extra + [base] * (count - extra)
 
 
-def _target(channel: Channel) -> dict[str, object]:
+def target(channel: Channel) -> dict[str, object]:
     params: dict[str, object] = {"chat_id": channel.chat_id}
     if channel.thread_id is not None:
         params["message_thread_id"] = channel.thread_id
@@ -85,14 +100,72 @@ def _photo_ref(media: Media, field: str, uploads: list[Upload]) -> str:
     return media.url or ""
 
 
-def text_request(channel: Channel, html: str, *, purpose: str = "post") -> Request:
-    params = {
-        **_target(channel),
-        "text": html,
-        "parse_mode": HTML,
-        "link_preview_options": {"is_disabled": True},
-    }
+def text_request(
+    channel: Channel, html: str, *, purpose: str = "post", preview: str | None = None
+) -> Request:
+    """A text message; `preview` is the one URL whose preview it shows (none by default)."""
+    shown = {"url": preview, "prefer_small_media": True} if preview else {"is_disabled": True}
+    params = {**target(channel), "text": html, "parse_mode": HTML, "link_preview_options": shown}
+    if channel.silent:
+        params["disable_notification"] = True
     return Request("telegram", "sendMessage", params, purpose=purpose)
+
+
+# -- what the announcement says ------------------------------------------------------------------
+def event_block(info: EventInfo, say: Words, *, links: bool) -> Block:
+    """When and where, with a map link; without buttons, the calendar and event links too."""
+    labels = wording.labels()
+    spans = [Span(f"🗓 {info.when}")]
+    if info.location:
+        spans += [Span("\n📍 "), Span(info.location, href=info.map_url)]
+    if links:
+        spans += [Span("\n📅 "), Span(say._(labels.ADD_TO_CALENDAR), href=info.calendar_url)]
+        if info.url:
+            spans += [Span("\n🔗 "), Span(say._(labels.EVENT_PAGE), href=info.url)]
+    return Block("para", tuple(spans))
+
+
+def telegram_blocks(
+    post: Post, opts: FormatOptions, channel: Channel
+) -> tuple[list[Block], tuple[str, ...]]:
+    """Title, event details, text, the link to the post's page, other languages, tags."""
+    say = wording.say(channel.lang)
+    blocks = [heading(post.title)] if post.title else []
+    if (info := event_info(post, opts, channel.lang)) is not None:
+        blocks.append(event_block(info, say, links=not channel.buttons))
+    body, notes = announcement_body(post, opts, channel)
+    blocks.extend(body)
+    if (url := post_url(post, opts)) and not channel.buttons:
+        blocks.append(link_block(say._(wording.labels().READ_ON_WEBSITE), url))
+    for extra in (versions_block(post, say), tag_block(post)):
+        if extra is not None:
+            blocks.append(extra)
+    return blocks, notes
+
+
+def keyboard(links: Sequence[Link]) -> dict[str, Any]:
+    """An inline keyboard of URL buttons, two to a row."""
+    buttons_ = [{"text": link.label, "url": link.url} for link in links]
+    rows = [buttons_[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons_), BUTTONS_PER_ROW)]
+    return {"inline_keyboard": rows}
+
+
+def _with_buttons(
+    requests: list[Request], channel: Channel, links: Sequence[Link], title: str
+) -> list[Request]:
+    """The keyboard on the first message that can carry one: a photo or a text, not an album
+    (then the text after it, or a short message of its own)."""
+    if not links:
+        return requests
+    markup = keyboard(links)
+    for i, request in enumerate(requests):
+        if request.method in ("sendMessage", "sendPhoto"):
+            requests[i] = request.with_params(reply_markup=markup)
+            return requests
+    own = text_request(channel, f"<b>{escape(title or '🔗', quote=False)}</b>", purpose="buttons")
+    at = 1 if requests and requests[0].method == "sendMediaGroup" else len(requests)
+    requests.insert(at, own.with_params(reply_markup=markup))
+    return requests
 
 
 def fit_text(text: str, limit: int = TELEGRAM.text) -> str:
@@ -105,7 +178,7 @@ def fit_text(text: str, limit: int = TELEGRAM.text) -> str:
 def render_telegram(
     post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
 ) -> Rendering:
-    blocks = telegram_blocks(post, opts)
+    blocks, notes = telegram_blocks(post, opts, channel)
     photos = [m for m in media if not m.as_document]
     documents = [m for m in media if m.as_document]
     first = TELEGRAM.caption if photos else TELEGRAM.text
@@ -118,20 +191,34 @@ def render_telegram(
         chunk, start = photos[start : start + size], start + size
         requests.append(_album(channel, chunk, caption, len(requests)))
         caption = None
-    requests.extend(text_request(channel, message_html(m), purpose="text") for m in texts)
+    preview = None if photos else post_url(post, opts)  # a page's card where no photo shows
+    for i, message in enumerate(texts):
+        shown = None if i else preview
+        requests.append(text_request(channel, message_html(message), purpose="text", preview=shown))
     for doc in documents:
         uploads: list[Upload] = []
         ref = _photo_ref(doc, "document", uploads)
-        params = {**_target(channel), "document": ref}
+        params = {**target(channel), "document": ref}
         requests.append(Request("telegram", "sendDocument", params, uploads=tuple(uploads)))
-    return Rendering(tuple(requests))
+    if channel.buttons:
+        requests = _with_buttons(requests, channel, buttons(post, opts, channel.lang), post.title)
+    if channel.silent:
+        requests = [silenced(r) for r in requests]
+    return Rendering(tuple(requests), notes)
+
+
+def silenced(request: Request) -> Request:
+    """The request, sent without a notification sound."""
+    if request.method not in SENDS:
+        return request
+    return request.with_params(disable_notification=True)
 
 
 def _album(channel: Channel, photos: Sequence[Media], caption: str | None, step: int) -> Request:
     uploads: list[Upload] = []
     if len(photos) == 1:
         params: dict[str, object] = {
-            **_target(channel),
+            **target(channel),
             "photo": _photo_ref(photos[0], "photo", uploads),
         }
         if caption:
@@ -146,90 +233,5 @@ def _album(channel: Channel, photos: Sequence[Media], caption: str | None, step:
         if i == 0 and caption:
             item.update(caption=caption, parse_mode=HTML)
         items.append(item)
-    params = {**_target(channel), "media": items}
+    params = {**target(channel), "media": items}
     return Request("telegram", "sendMediaGroup", params, uploads=tuple(uploads), purpose="album")
-
-
-# -- the profile: what every Telegram request of the bot has in common -------------------------
-_TEXT = {"sendMessage"}
-_MEDIA = {"sendMediaGroup", "sendPhoto", "sendDocument"}
-
-
-class Sent(Protocol):
-    """A message already sent (as the store records it)."""
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def ids(self) -> list[str]: ...
-
-
-def _caption(request: Request) -> str | None:
-    params = request.params
-    if request.method == "sendMediaGroup":
-        caption = params["media"][0].get("caption")
-        return str(caption) if caption is not None else None
-    caption = params.get("caption")
-    return str(caption) if caption is not None else None
-
-
-def _message(channel: Channel, message_id: str) -> dict[str, Any]:
-    return {"chat_id": channel.chat_id, "message_id": int(message_id)}
-
-
-class TelegramProfile:
-    """Limits, target, reply parameters, edits and plain texts of Telegram chats."""
-
-    platform: Literal["telegram"] = "telegram"
-    limits = TELEGRAM
-
-    def render(
-        self, post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
-    ) -> Rendering:
-        return render_telegram(post, media, opts, channel)
-
-    def text(self, channel: Channel, text: str, *, purpose: str = "text") -> Request:
-        """Plain text (a report), escaped and cut to fit one message."""
-        return text_request(channel, escape(fit_text(text, TELEGRAM.text - 96), quote=False),
-                            purpose=purpose)  # fmt: skip
-
-    def reply(self, request: Request, channel: Channel, message_id: str) -> Request:
-        """`request`, answering the message `message_id` (still sent if that one is gone)."""
-        reply = {"message_id": int(message_id), "allow_sending_without_reply": True}
-        return request.with_params(reply_parameters=reply)
-
-    def calendar(self, channel: Channel, media: Media) -> Request:
-        """The follow-up that carries an event's .ics file."""
-        assert media.path is not None
-        params: dict[str, Any] = {**_target(channel), "document": "attach://calendar"}
-        upload = Upload("calendar", media.filename, media.path)
-        return Request("telegram", "sendDocument", params, uploads=(upload,), purpose="calendar")
-
-    def edit(self, channel: Channel, new: Request, old: Sent) -> Request | None:
-        """The edit that turns `old` into `new`, or None when only a re-send would do.
-
-        Telegram cannot swap an album's photos: only its caption changes.
-        """
-        if new.method in _TEXT and old.method in _TEXT:
-            params = {
-                **_message(channel, old.ids[0]),
-                "text": new.params["text"],
-                "parse_mode": new.params.get("parse_mode"),
-            }
-            return Request("telegram", "editMessageText", params, purpose="edit")
-        if new.method in _MEDIA and old.method in _MEDIA:
-            params = {**_message(channel, old.ids[0]), "caption": _caption(new) or ""}
-            if _caption(new):
-                params["parse_mode"] = HTML
-            return Request("telegram", "editMessageCaption", params, purpose="edit")
-        return None
-
-    def delete(self, channel: Channel, old: Sent) -> list[Request]:
-        return [
-            Request("telegram", "deleteMessage", _message(channel, mid), purpose="delete")
-            for mid in old.ids
-        ]
-
-    def stamp(self, steps: Sequence[Step], identity: str) -> list[Step]:
-        return list(steps)  # Telegram has no idempotency key

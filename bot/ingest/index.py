@@ -1,5 +1,6 @@
 """The service's posts by key. Files unchanged since the last run are parsed only when needed,
-so a restart on a large archive reads bytes instead of parsing every post."""
+so a restart on a large archive reads bytes instead of parsing every post. Keys are grouped by
+slug: the versions of one announcement in several languages (`party`, `party@km`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 
-from ..domain import Post
+from ..domain import Post, slug_of
 from ..errors import ContentError
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,26 @@ class PostIndex(MutableMapping[str, Post]):
         self._source_of = source_of
         self._posts: dict[str, Post] = {}
         self._lazy: dict[str, Path] = {}
+        self._groups: dict[str, set[str]] = {}
+
+    def _join(self, key: str) -> None:
+        self._groups.setdefault(slug_of(key), set()).add(key)
+
+    def _leave(self, key: str) -> None:
+        group = self._groups.get(slug_of(key))
+        if group is not None:
+            group.discard(key)
+            if not group:
+                del self._groups[slug_of(key)]
+
+    def group(self, key: str) -> list[str]:
+        """The keys of every version sharing `key`'s slug (`key` itself too, when known)."""
+        return sorted(self._groups.get(slug_of(key), ()))
 
     def add_lazy(self, key: str, path: Path) -> None:
         self._posts.pop(key, None)
         self._lazy[key] = path
+        self._join(key)
 
     def sources(self) -> dict[str, str]:
         """Key → file, without parsing anything."""
@@ -46,12 +63,14 @@ class PostIndex(MutableMapping[str, Post]):
     def __setitem__(self, key: str, post: Post) -> None:
         self._lazy.pop(key, None)
         self._posts[key] = post
+        self._join(key)
 
     def __delitem__(self, key: str) -> None:
         if key in self._lazy:
             del self._lazy[key]
         else:
             del self._posts[key]
+        self._leave(key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._posts or key in self._lazy

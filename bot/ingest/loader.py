@@ -82,7 +82,8 @@ class LoadResult:
 
 
 def check_duplicates(posts: Iterable[Post], owners: Mapping[str, str] | None = None) -> LoadResult:
-    """Keep the first post of each key; later ones with the same slug are errors.
+    """Keep the first post of each key; later ones with the same slug and language are errors
+    (versions in other languages share the slug).
 
     `owners` maps keys already taken to the file that holds them.
     """
@@ -91,8 +92,11 @@ def check_duplicates(posts: Iterable[Post], owners: Mapping[str, str] | None = N
     for post in posts:
         owner = taken.get(post.key)
         if owner is not None and owner != post.source:
+            which = f" in {post.lang}" if post.lang and post.key != post.shared_slug else ""
             result.errors.append(
-                ContentError(post.source, f"slug {post.key!r} is already used by {owner}")
+                ContentError(
+                    post.source, f"slug {post.shared_slug!r}{which} is already used by {owner}"
+                )
             )
             continue
         taken[post.key] = post.source

@@ -43,10 +43,12 @@ _ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and heig
 
 @dataclass(frozen=True, slots=True)
 class MediaReport:
-    """The media of one post, and one readable line per image that was skipped or replaced."""
+    """The media of one post, one readable line per image that was skipped (`problems`), and
+    per image that was replaced by its copy on the website (`warnings`: it still shows)."""
 
     media: tuple[Media, ...]
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
 
 class _Skip(Exception):
@@ -66,9 +68,11 @@ def prepare_media(
     Paths are taken relative to `static_dir` (a leading slash means its root) and must stay
     inside it. `http(s)` URLs are passed on. A missing file falls back to `site_url` when set.
     Files over the platform limits are replaced by a downscaled JPEG copy in `cache_dir`.
-    Bad images never raise: they are skipped and described in `problems`.
+    Bad images never raise: they are skipped and described in `problems`; an image replaced
+    by its URL is described in `warnings`.
     """
     problems: list[str] = []
+    warnings: list[str] = []
     wanted = list(dict.fromkeys(src.strip() for src in images))
     limit = max(max_images, 0)
     if len(wanted) > limit:
@@ -90,12 +94,12 @@ def prepare_media(
             problems.append(f"{src}: {exc}")
             continue
         if item.path is None and item.url != src:
-            problems.append(f"{src}: file is missing locally, using {item.url}")
+            warnings.append(f"{src}: file is missing locally, using {item.url}")
         key = item.path or item.url or src
         if key not in seen:
             seen.add(key)
             media.append(replace(item, filename=_unique(item.filename, names)))
-    return MediaReport(tuple(media), tuple(problems))
+    return MediaReport(tuple(media), tuple(problems), tuple(warnings))
 
 
 def _prepare_one(src: str, root: Path, site_url: str | None, cache_dir: Path) -> Media:

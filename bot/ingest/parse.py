@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import yaml
 
-from ..domain import Event, Post
+from ..domain import Event, Post, version_key
 from ..errors import ContentError
 from .press import drop_line, find_dateline, join_broken_paragraphs
 
@@ -23,7 +23,8 @@ _FENCE = re.compile(r"^---[ \t]*\r?\n")
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
 _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*$|^__(.+?)__$")
 _QUOTED = re.compile(r"^[“\"«「『](.+)[”\"»」』]$")
-_SLUG_BAD = re.compile(r"[\s/\\?#%]+")
+_SLUG_BAD = re.compile(r"[\s/\\?#%@]+")  # `@` separates a slug from a version's language
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 KNOWN_KEYS = {
     "title",
     "date",
@@ -36,6 +37,7 @@ KNOWN_KEYS = {
     "publish_at",
     "event",
     "channels",
+    "page",
     "draft",
     "description",
     "summary",
@@ -48,6 +50,13 @@ KNOWN_KEYS = {
 class ParseContext:
     tz: ZoneInfo
     publish_hour: int = 9
+    default_lang: str = "en"  # versions in this language (or none) are keyed by their slug
+    no_pages: tuple[str, ...] = ()  # content folders whose posts have no page on the website
+
+    def has_page(self, source: str) -> bool:
+        """False for posts in a folder configured as having no pages."""
+        folders = (f.strip("/") for f in self.no_pages)
+        return not any(f and source.startswith(f + "/") for f in folders)
 
 
 def parse_post(raw: bytes, source: str, *, mtime: datetime, ctx: ParseContext) -> Post:
@@ -109,8 +118,14 @@ def _with_frontmatter(text: str, source: str, digest: str, ctx: ParseContext) ->
         else None
     )
     images = _str_list(meta.get("images", meta.get("image")), "image", source)
+    slug, lang = _slug(meta.get("slug"), source), _lang(meta, source)
+    page = meta.get("page", True)
+    if not isinstance(page, bool):
+        raise ContentError(source, f"`page` must be true or false, got {page!r}")
     return Post(
-        key=_slug(meta.get("slug"), source),
+        key=version_key(slug, lang, ctx.default_lang),
+        slug=slug,
+        page=page and ctx.has_page(source),
         source=source,
         title=title.strip(),
         date=post_date,
@@ -118,7 +133,7 @@ def _with_frontmatter(text: str, source: str, digest: str, ctx: ParseContext) ->
         abstract=(_opt_str(meta, "abstract", source) or "").strip() or None,
         images=tuple(images),
         tags=tuple(_str_list(meta.get("tags"), "tags", source)),
-        lang=_opt_str(meta, "lang", source),
+        lang=lang,
         publish_at=publish_at,
         event=_event(meta.get("event"), source, ctx),
         channels=tuple(_str_list(meta["channels"], "channels", source))
@@ -145,8 +160,11 @@ def _press_text(text: str, source: str, digest: str, mtime: datetime, ctx: Parse
         dated = f"date from the dateline {dateline[1]!r}"
     else:
         post_date, dated = mtime.astimezone(ctx.tz), "date from the file's modification time"
+    slug = _slug(None, source)
     return Post(
-        key=_slug(None, source),
+        key=slug,
+        slug=slug,
+        page=False,  # a press text is not a page of the website
         source=source,
         title=title,
         date=post_date,
@@ -191,6 +209,16 @@ def _slug(value: Any, source: str) -> str:
     if not slug:
         raise ContentError(source, f"`slug` {value!r} has no usable characters")
     return slug
+
+
+def _lang(meta: Mapping[str, Any], source: str) -> str | None:
+    """The post's language as a lower-case primary tag: ``ja-JP`` → ``ja``."""
+    value = _opt_str(meta, "lang", source)
+    if value is None or not value.strip():
+        return None
+    if not _LANG.match(value.strip()):
+        raise ContentError(source, f"`lang` {value!r} is not a language code such as en, km, ja")
+    return re.split(r"[-_]", value.strip())[0].lower()
 
 
 def _opt_str(meta: Mapping[str, Any], key: str, source: str) -> str | None:

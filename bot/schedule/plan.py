@@ -14,6 +14,10 @@ Late reminders
 
 Recurring reminders
     Crontab expressions in the association's time zone (see ``bot.schedule.cron``).
+
+Pins
+    An event announced with a pin has its pin taken down when the event ends (at its end, or
+    two hours after its start without one); a job missed while the bot was down runs at start.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from bot.config import OFFSET_RE, RecurringCfg
 from bot.domain import Post
 from bot.schedule.cron import cron_trigger
 
-JobKind = Literal["publish", "remind", "recurring"]
+JobKind = Literal["publish", "remind", "recurring", "unpin"]
+EVENT_LENGTH = timedelta(hours=2)  # an event without an end, as its calendar file says
 
 _UNITS = {
     "w": timedelta(weeks=1),
@@ -57,6 +62,10 @@ def publish_id(key: str) -> str:
 
 def remind_id(key: str, offset: str) -> str:
     return f"post:{key}:remind:{offset}"
+
+
+def unpin_id(key: str) -> str:
+    return f"post:{key}:unpin"
 
 
 def recurring_id(name: str) -> str:
@@ -119,6 +128,7 @@ def plan_post(
     published: bool,
     tz: tzinfo | None = None,
     sent: Collection[str] = (),
+    pinned: bool = False,
 ) -> list[JobSpec]:
     """The jobs a post needs from ``now`` on, sorted by time.
 
@@ -127,7 +137,8 @@ def plan_post(
     (``post.event.reminders`` overrides ``offsets``), skipping those at or after the start, at
     or before the announcement, and those named in ``sent`` (offsets already delivered for the
     event's current start). ``tz`` is the association's zone for calendar-day offsets; by
-    default the event start's own zone.
+    default the event start's own zone. With ``pinned``, the pin comes down when the event
+    ends (however late: a job missed while the bot was down runs at once).
     """
     _aware(now, "now")
     _aware(post.due_at, f"{post.source}: publication time")
@@ -136,6 +147,10 @@ def plan_post(
     if not published and _utc(post.due_at) > _utc(now):
         due = post.due_at.astimezone(zone)
         jobs.append(JobSpec(publish_id(post.key), "publish", due, post_key=post.key))
+    if pinned and post.event is not None:
+        _aware(post.event.start, f"{post.source}: event start")
+        ends = post.event.end or post.event.start + EVENT_LENGTH
+        jobs.append(JobSpec(unpin_id(post.key), "unpin", ends.astimezone(zone), post.key))
     return sorted(jobs, key=lambda job: (_utc(job.run_at), job.id))
 
 

@@ -42,7 +42,7 @@ from bot.schedule.plan import (
 log = logging.getLogger(__name__)
 
 OnDue = Callable[[JobSpec], Awaitable[None]]
-_KINDS: tuple[JobKind, ...] = ("publish", "remind", "recurring")
+_KINDS: tuple[JobKind, ...] = ("publish", "remind", "recurring", "unpin")
 _UTC_NOW: Callable[[], datetime] = partial(datetime.now, UTC)
 _running: Scheduler | None = None  # the instance whose jobs fire() delivers
 
@@ -65,12 +65,12 @@ def _from_kwargs(fields: Mapping[str, Any], tz: ZoneInfo) -> JobSpec:
 
 
 def _owned_by(job_id: str, key: str) -> bool:
-    """True for the publish and reminder jobs of the post ``key`` (and of no other post)."""
+    """True for the publish, reminder and unpin jobs of the post ``key`` (of no other post)."""
     prefix = f"post:{key}:"
     if not job_id.startswith(prefix):
         return False
     rest = job_id[len(prefix) :]
-    return rest == "publish" or (rest.startswith("remind:") and ":" not in rest[7:])
+    return rest in ("publish", "unpin") or (rest.startswith("remind:") and ":" not in rest[7:])
 
 
 async def fire(
@@ -157,15 +157,18 @@ class Scheduler:
         published: bool,
         offsets: Sequence[str],
         sent: Collection[str] = (),
+        pinned: bool = False,
     ) -> list[JobSpec]:
         """Make the post's stored jobs exactly ``plan_post(...)``; returns the planned jobs.
 
-        ``sent`` names the reminder offsets already delivered for the event's current start.
+        ``sent`` names the reminder offsets already delivered for the event's current start;
+        ``pinned``: the announcement is pinned somewhere, and unpinned when the event ends.
         """
         self._require_running()
         planned = plan_post(
-            post, now=self._clock(), offsets=offsets, published=published, tz=self.tz, sent=sent
-        )
+            post, now=self._clock(), offsets=offsets, published=published, tz=self.tz, sent=sent,
+            pinned=pinned,
+        )  # fmt: skip
         self._drop_post_jobs(post.key, keep={spec.id for spec in planned})
         for spec in planned:
             self.add_job(spec)

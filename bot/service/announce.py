@@ -1,7 +1,9 @@
-"""Sending use-cases: a post, its edits and retraction, reminders and recurring notices.
+"""Sending use-cases: a post, its edits and retraction, reminders and recurring notices, pins.
 
 Each is formatted per channel and queued as outbox rows (one delivery per post version and
-channel); the outbox sends them.
+channel); the outbox sends them. Posts that share a slug are versions of one announcement in
+several languages: each channel gets one of them (its language's, else the default language's),
+and each version links to the others.
 """
 
 from __future__ import annotations
@@ -14,18 +16,22 @@ from datetime import datetime
 from typing import Any
 
 from ..config import RecurringCfg
-from ..domain import Channel, Post, channels_for
+from ..domain import Channel, Post, channels_for, crosspost_lane, pick_version
+from ..format.details import with_versions
 from ..format.edits import plan_edit, plan_retract
 from ..format.layout import FormatOptions
-from ..format.model import Request, Step
-from ..format.notices import notice_requests, recurring_post, reminder_post
+from ..format.model import Rendering, Request, Step
 from ..format.profiles import profile_for, render
 from ..store.repo import Store
+from .notices import Notices, delivery_key
 from .prepare import Prepared, Preparer
 
 log = logging.getLogger(__name__)
 Wake = Callable[[str | None], None]  # tells the outbox (when this process sends) a row waits
 Report = Callable[[str, str], Awaitable[None]]
+Versions = Callable[[Post], Sequence[Post]]  # a post and its other languages' versions
+
+__all__ = ["Announcer", "Report", "Versions", "Wake", "delivery_key", "fingerprint"]
 
 
 def fingerprint(requests: Sequence[Request]) -> str:
@@ -33,12 +39,7 @@ def fingerprint(requests: Sequence[Request]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def delivery_key(post_key: str | None, channel: str, kind: str, stamp: str) -> str:
-    """The outbox's dedupe key: one delivery per post (or notice), channel, kind and stamp."""
-    return f"{post_key or 'config'}:{channel}:{kind}:{stamp}"
-
-
-class Announcer:
+class Announcer(Notices):
     def __init__(
         self,
         store: Store,
@@ -49,6 +50,7 @@ class Announcer:
         wake: Wake,
         report: Report,
         clock: Callable[[], datetime],
+        versions: Versions | None = None,
     ) -> None:
         self.store = store
         self.preparer = preparer
@@ -57,14 +59,28 @@ class Announcer:
         self.wake = wake
         self.report = report
         self.clock = clock
+        self.versions: Versions = versions or (lambda post: [post])
 
     @property
     def options(self) -> FormatOptions:
         return self.preparer.opts
 
-    def rendering(self, prepared: Prepared, channel: Channel) -> list[Request]:
+    def _render(self, prepared: Prepared, channel: Channel) -> Rendering:
         p = prepared
-        return list(render(p.post, p.media, self.options, channel, p.calendar).requests)
+        post = with_versions(p.post, self.versions(p.post), self.options)
+        return render(post, p.media, self.options, channel, p.calendar)
+
+    def rendering(self, prepared: Prepared, channel: Channel) -> list[Request]:
+        return list(self._render(prepared, channel).requests)
+
+    async def _rendered(self, prepared: Prepared, channel: Channel) -> list[Request]:
+        """The requests, with what went wrong on the way (a template) told to the admins."""
+        rendering = self._render(prepared, channel)
+        for note in rendering.notes:
+            if note.startswith("template "):
+                text = f"{prepared.post.source} in {channel.name}: {note}"
+                await self.report(f"template:{channel.name}:{prepared.post.key}", text)
+        return list(rendering.requests)
 
     async def publish(
         self,
@@ -76,93 +92,94 @@ class Announcer:
     ) -> list[int]:
         """Queue the post for its channels (or `only` those named). Returns the delivery ids."""
         prepared = self.preparer.prepare(post)
-        if prepared.problems:
-            shown = list(prepared.problems[:3])
-            if len(prepared.problems) > 3:
-                shown.append(f"and {len(prepared.problems) - 3} more image problems")
+        if found := [*prepared.problems, *prepared.warnings]:
+            shown = found[:3]
+            if len(found) > 3:
+                shown.append(f"and {len(found) - 3} more image problems")
             await self.report(f"media:{post.source}", f"{post.source}: " + "; ".join(shown))
         ids: list[int] = []
-        now = self.clock()
-        stamp = now.isoformat() if kind == "resend" else f"v{version}"
+        stamp = self.clock().isoformat() if kind == "resend" else f"v{version}"
         for channel in self.targets(post, only):
-            requests = self.rendering(prepared, channel)
-            delivery = self._queue(
-                delivery_key(post.key, channel.name, kind, stamp), channel,
-                [Step(r) for r in requests], post_key=post.key, kind=kind, now=now,
-                fingerprint=fingerprint(requests),
-            )  # fmt: skip
+            requests = await self._rendered(prepared, channel)
+            old = self._adopt(post, channel) if kind != "resend" else []
+            if old:
+                delivery = self._edit(post, channel, requests, old, version=version)
+            else:
+                delivery = self._announce(post, channel, requests, kind=kind, stamp=stamp)
             if delivery is not None:
                 ids.append(delivery)
         return ids
 
+    def _adopt(self, post: Post, channel: Channel) -> list[Any]:
+        """The channel shows another version of this announcement (sent before this one, in
+        its language, existed): its messages become this version's, to be edited into it."""
+        shown = self.store.shown_versions(post.shared_slug, channel.name)
+        for key in (k for k in shown if k != post.key):  # also of a removed version
+            self.store.cancel(post_key=key, channel=channel.name, kinds=("publish", "edit"))
+            self.store.move_sent(key, post.key, channel.name)
+            log.info("%s: the messages of %s now show %s", channel.name, key, post.key)
+            return list(self.store.sent(post.key, channel.name))
+        for sibling in self.versions(post)[1:]:  # not sent yet: this version goes instead
+            self.store.cancel(post_key=sibling.key, channel=channel.name, kinds=("publish",))
+        return []
+
+    def _edit(
+        self, post: Post, channel: Channel, requests: list[Request], old: list[Any], *,
+        version: int,
+    ) -> int | None:  # fmt: skip
+        fp = fingerprint(requests)  # the same version edits again when its siblings change
+        return self._queue(
+            delivery_key(post.key, channel.name, "edit", f"v{version}:{fp[:12]}"), channel,
+            plan_edit(channel, requests, old), post_key=post.key, kind="edit", now=self.clock(),
+            fingerprint=fp,
+        )  # fmt: skip
+
+    def _announce(
+        self, post: Post, channel: Channel, requests: list[Request], *, kind: str, stamp: str
+    ) -> int | None:
+        """Queue a first announcement in one channel: its messages, then the pin it asks for;
+        and its crosspost in the channel's crosspost lane."""
+        now, profile = self.clock(), profile_for(channel)
+        steps = [Step(r) for r in requests]
+        if channel.pin and (pin := profile.pin(channel)) is not None:
+            steps.append(Step(pin))
+        delivery = self._queue(
+            delivery_key(post.key, channel.name, kind, stamp), channel, steps,
+            post_key=post.key, kind=kind, now=now, fingerprint=fingerprint(requests),
+        )  # fmt: skip
+        crosspost = profile.crosspost(channel)
+        if delivery is not None and crosspost is not None:
+            lane = crosspost_lane(channel.name)
+            queued = self.store.enqueue(
+                delivery_key(post.key, lane, "crosspost", stamp), channel=lane,
+                requests=[Step(crosspost, source=delivery).to_json()], post_key=post.key,
+                kind="crosspost", now=now,
+            )  # fmt: skip
+            if queued is not None:
+                self.wake(lane)
+        return delivery
+
     async def update(self, post: Post, *, version: int) -> None:
-        """A published post changed: edit what was sent, send what was not yet."""
+        """A published post changed (or a version in another language came or went): edit
+        what was sent, send what was not yet."""
         prepared = self.preparer.prepare(post)
-        now = self.clock()
-        for channel in self.targets(post, None):
-            requests = self.rendering(prepared, channel)
+        for channel in self.reached(post):
+            requests = await self._rendered(prepared, channel)
             fp = fingerprint(requests)
             if self.store.last_fingerprint(post.key, channel.name) == fp:
                 continue
             old = self.store.sent(post.key, channel.name)
             self.store.cancel(post_key=post.key, channel=channel.name, kinds=("publish", "edit"))
-            if old:
-                steps, kind = plan_edit(channel, requests, old), "edit"
-            else:
-                steps, kind = [Step(r) for r in requests], "publish"
-            self._queue(
-                delivery_key(post.key, channel.name, kind, f"v{version}"), channel, steps,
-                post_key=post.key, kind=kind, now=now, fingerprint=fp,
-            )  # fmt: skip
+            old = old or self._adopt(post, channel)
+            if not old:
+                self._announce(post, channel, requests, kind="publish", stamp=f"v{version}")
+                continue
+            self._edit(post, channel, requests, old, version=version)
 
-    def _notice(
-        self,
-        notice: Post,
-        channels: Sequence[Channel],
-        *,
-        label: str,
-        stamp: str,
-        post_key: str | None,
-        **row: Any,
-    ) -> list[int]:
-        """Queue a short notice in each channel, answering the post's announcement if any."""
-        now, ids = self.clock(), []
-        for channel in channels:
-            sent = self.store.sent(post_key, channel.name) if post_key else []
-            answering = sent[0].ids[:1] if sent and sent[0].ids else []
-            requests = notice_requests(notice, self.options, channel, answering)
-            delivery = self._queue(
-                delivery_key(post_key, channel.name, label, stamp), channel,
-                [Step(r) for r in requests], post_key=post_key, now=now, **row,
-            )  # fmt: skip
-            if delivery is not None:
-                ids.append(delivery)
-        return ids
-
-    async def remind(self, post: Post, offset: str) -> list[int]:
-        """Queue a reminder of an event post, answering its announcement in each channel."""
-        assert post.event is not None
-        notice = reminder_post(post, self.options, self.clock())
-        start = post.event.start
-        return self._notice(
-            notice, self.targets(post, None), label=f"remind:{offset}", stamp=start.isoformat(),
-            post_key=post.key, kind="remind", not_after=start, reminder_offset=offset,
-        )  # fmt: skip
-
-    async def recurring(self, name: str) -> list[int]:
-        found = [r for r in self.recurring_cfg if r.name == name]
-        if not found:
-            log.info("recurring reminder %s is no longer configured", name)
-            return []
-        rec, now = found[0], self.clock()
-        notice = recurring_post(rec.name, rec.text, self.options, now)
-        wanted = set(rec.channels) if rec.channels is not None else {c.name for c in self.channels}
-        channels = [c for c in self.channels if c.name in wanted]
-        kind = f"recurring:{name}"
-        return self._notice(
-            notice, channels, label=kind, stamp=now.strftime("%Y-%m-%dT%H:%M"), post_key=None,
-            kind=kind,
-        )  # fmt: skip
+    def reached(self, post: Post) -> list[Channel]:
+        """The channels the post goes to, and those it went to before (an edit follows it)."""
+        targets = {c.name for c in self.targets(post, None)}
+        return [c for c in self.channels if c.name in targets or self.store.sent(post.key, c.name)]
 
     def retract(self, key: str) -> None:
         """Delete what was sent of a removed post."""
@@ -176,9 +193,20 @@ class Announcer:
                 )  # fmt: skip
 
     def targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
+        """The channels a post goes to: those it names or whose tags it carries, and of
+        several versions, the channels that get this one."""
         if only:
             return [c for c in self.channels if c.name in set(only)]
-        return channels_for(post, self.channels)
+        versions = self.versions(post)
+        chosen = channels_for(post, self.channels)
+        if len(versions) <= 1:
+            return chosen
+        default = self.options.default_lang
+        return [
+            c for c in chosen
+            if (pick := pick_version([v for v in versions if channels_for(v, [c])], c.lang,
+                                     default)) is not None and pick.key == post.key
+        ]  # fmt: skip
 
     def _queue(self, key: str, channel: Channel, steps: list[Step], **row: Any) -> int | None:
         """Add an outbox row and wake the worker of its channel.

@@ -8,11 +8,14 @@ and sends them itself.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from ..deliver.outbox import Outbox
 from ..deliver.publisher import Publisher
-from ..domain import Post
+from ..domain import Post, slug_of
+from ..errors import ContentError
+from ..ingest.loader import Content
 from ..store.repo import Store
 from .announce import Announcer
 from .leadership import Leadership
@@ -30,12 +33,16 @@ async def send_here(
     only: Sequence[str] | None,
     *,
     wait: float,
+    learn: Callable[[], Awaitable[None]] | None = None,
 ) -> list[int]:
-    """Send the post from this process (it holds the lease meanwhile); the delivery ids."""
+    """Send the post from this process (it holds the lease meanwhile); the delivery ids.
+    `learn` asks the platforms what the channels are, once the publishers have started."""
     started = list(publishers)
     try:
         for publisher in started:
             await publisher.start()
+        if learn is not None:
+            await learn()
         outbox.start()
         saved = store.save_post(post, "published", announcer.clock())
         ids = await announcer.publish(post, version=saved.version, only=only, kind="resend")
@@ -62,3 +69,25 @@ async def hand_over(
             break
         await asyncio.sleep(0.2)
     return ids
+
+
+def stored_versions(store: Store, content: Content) -> Callable[[Post], list[Post]]:
+    """A post and its other languages' versions the state knows to be out, for a command that
+    has not read the whole content folder; the state is read once, when first asked."""
+    groups: dict[str, list[str]] | None = None
+
+    def versions(post: Post) -> list[Post]:
+        nonlocal groups
+        if groups is None:
+            groups = {}
+            for key, state in store.posts().items():
+                if state.state in ("published", "archived"):
+                    groups.setdefault(slug_of(key), []).append(state.source)
+        found = [post]
+        for source in groups.get(post.shared_slug, []):
+            if source != post.source:
+                with contextlib.suppress(ContentError):
+                    found.append(content.load(content.path_of(source)))
+        return found
+
+    return versions

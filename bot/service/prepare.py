@@ -20,6 +20,7 @@ class Prepared:
     media: tuple[Media, ...] = ()
     problems: tuple[str, ...] = ()
     calendar: Media | None = None
+    warnings: tuple[str, ...] = ()  # images that show from the website instead
 
 
 class Preparer:
@@ -44,7 +45,7 @@ class Preparer:
             cache_dir=self.cache_dir / "images",
             max_images=self.max_images,
         )
-        return Prepared(post, report.media, tuple(report.problems), self._calendar(post))
+        return Prepared(post, report.media, report.problems, self._calendar(post), report.warnings)
 
     def _calendar(self, post: Post) -> Media | None:
         """The event as an .ics file members can add to their calendars."""

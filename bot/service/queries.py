@@ -69,10 +69,18 @@ class Queries:
             report.warnings.extend(f"{post.source}: {w}" for w in post.warnings)
             prepared = self.preparer.prepare(post)
             report.problems.extend(f"{post.source}: {p}" for p in prepared.problems)
+            report.warnings.extend(f"{post.source}: {w}" for w in prepared.warnings)
             unknown = sorted(set(post.channels or ()) - names)
             report.problems.extend(f"{post.source}: unknown channel {n!r}" for n in unknown)
             for channel in channels_for(post, self.channels) or [placeholder(p) for p in PLATFORMS]:
-                profile_for(channel).render(post, prepared.media, self.preparer.opts, channel)
+                rendering = profile_for(channel).render(
+                    post, prepared.media, self.preparer.opts, channel
+                )
+                report.problems.extend(  # a channel template that fails on this post
+                    f"{post.source}: channel {channel.name}: {n}"
+                    for n in rendering.notes
+                    if n.startswith("template ")
+                )
         report.checked = len(loaded.posts) + len(loaded.errors)
         return report
 
@@ -87,7 +95,9 @@ class Queries:
             for channel in chosen or [placeholder(name)]:
                 opts = self.preparer.opts
                 rendering = render(post, prepared.media, opts, channel, prepared.calendar)
-                steps = [Step(r) for r in rendering.requests]
+                profile = profile_for(channel)
+                extra = [profile.pin(channel) if channel.pin else None, profile.crosspost(channel)]
+                steps = [Step(r) for r in (*rendering.requests, *extra) if r is not None]
                 key = delivery_key(post.key, channel.name, "publish", "v1")
                 for step in profile_for(channel).stamp(steps, key):
                     out.append({"channel": channel.name, **step.request.to_json()})
@@ -101,7 +111,7 @@ class Queries:
                 "images": list(post.images),
                 "event": None if post.event is None else {"start": post.event.start.isoformat()},
             },
-            "warnings": list(post.warnings),
+            "warnings": [*post.warnings, *prepared.warnings],
             "problems": list(prepared.problems),
             "requests": out,
         }
@@ -146,4 +156,6 @@ def describe_job(job: JobSpec, sources: Mapping[str, str]) -> str:
         return f"publish {source}"
     if job.kind == "remind":
         return f"reminder {job.offset} before the event of {source}"
+    if job.kind == "unpin":
+        return f"unpin {source}: its event is over"
     return f"recurring reminder {job.name}"

@@ -208,6 +208,42 @@ class OutboxStore(StoreBase):
                 .values(progress=index + 1, updated_at=now)
             )
 
+    def advance(self, delivery: Delivery, index: int, now: datetime) -> None:
+        """Request `index` went through and created no message to remember (a pin): move on."""
+        with self.session() as s:
+            s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery.id)
+                .values(progress=index + 1, updated_at=now)
+            )
+
+    def postpone(self, delivery_id: int, at: datetime, note: str, now: datetime) -> None:
+        """Try again at `at` without counting an attempt (waiting is not failing)."""
+        with self.session() as s:
+            s.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == delivery_id)
+                .values(
+                    state="pending",
+                    next_attempt_at=at,
+                    last_error=note,
+                    owner=None,
+                    updated_at=now,
+                )
+            )
+
+    def delivery_state(self, delivery_id: int) -> str | None:
+        with self.session() as s:
+            return s.scalar(select(DeliveryRow.state).where(DeliveryRow.id == delivery_id))
+
+    def delivery_ids(self, delivery_id: int) -> dict[int, list[str]]:
+        """Message slot → ids of what one delivery sent."""
+        with self.session() as s:
+            rows = s.execute(
+                select(SentRow.step, SentRow.message_ids).where(SentRow.delivery_id == delivery_id)
+            ).all()
+        return {int(step): list(ids["ids"]) for step, ids in rows}
+
     def finish(self, delivery_id: int, state: str, now: datetime, error: str | None = None) -> None:
         with self.session() as s:
             s.execute(
@@ -354,6 +390,28 @@ class OutboxStore(StoreBase):
                 r.delivery_id, r.step, r.method, list(r.message_ids["ids"]), r.role
             )
         return [latest[k] for k in sorted(latest)]
+
+    def shown_versions(self, slug: str, channel: str) -> list[str]:
+        """Keys of the versions of `slug` (`slug`, `slug@km`, ...) with live messages here."""
+        version = SentRow.post_key.startswith(f"{slug}@", autoescape=True)
+        with self.session() as s:
+            keys = s.scalars(
+                select(SentRow.post_key)
+                .where(SentRow.channel == channel, SentRow.live == 1)
+                .where(or_(SentRow.post_key == slug, version))
+                .distinct()
+            )
+            return sorted(k for k in keys if k)
+
+    def move_sent(self, old_key: str, new_key: str, channel: str) -> None:
+        """The messages of one post in a channel now stand for another (its version in the
+        channel's language), so edits and reminders follow that one."""
+        with self.session() as s:
+            s.execute(
+                update(SentRow)
+                .where(SentRow.post_key == old_key, SentRow.channel == channel)
+                .values(post_key=new_key)
+            )
 
     def mark_gone(self, post_key: str, channel: str, steps: list[int] | None = None) -> None:
         with self.session() as s:

@@ -13,6 +13,7 @@ from bot.format.discord import render_discord
 from bot.format.limits import cut_point, utf16_len
 from bot.format.markdown import to_blocks
 from bot.format.telegram import render_telegram
+from bot.i18n.labels import READ_ON_WEBSITE
 
 from .support import (
     DC,
@@ -209,7 +210,7 @@ def test_telegram_limits_and_no_loss(title: str, body: str, media: list[Media]) 
 
     texts = [telegram_visible(h) for h in telegram_texts(requests)]
     shown = "".join(texts)
-    expected_stream = squash(title) + squash(body_plain(post)) + squash(OPTS.read_more)
+    expected_stream = squash(title) + squash(body_plain(post)) + squash(READ_ON_WEBSITE)
     assert squash(shown) == expected_stream
     assert is_subsequence(letters(title) + source_letters(body), letters(shown))
     check_clean_boundaries(texts)
@@ -286,7 +287,7 @@ def test_long_khmer_run_is_cut_between_clusters() -> None:
     pieces = _telegram_pieces(body, images=2)
     assert len(pieces) > 3
     check_clean_boundaries(pieces)
-    assert squash("".join(pieces)) == squash("Title" + body + OPTS.read_more)
+    assert squash("".join(pieces)) == squash("Title" + body + READ_ON_WEBSITE)
 
 
 def test_long_emoji_runs_are_cut_between_emoji() -> None:
@@ -295,7 +296,7 @@ def test_long_emoji_runs_are_cut_between_emoji() -> None:
         pieces = _telegram_pieces(body)
         check_clean_boundaries(pieces)
         assert all(utf16(p) <= 4096 for p in pieces)
-        assert squash("".join(pieces)) == squash("Title" + body + OPTS.read_more)
+        assert squash("".join(pieces)) == squash("Title" + body + READ_ON_WEBSITE)
 
 
 def test_discord_description_counts_escapes_at_span_starts() -> None:

@@ -231,6 +231,8 @@ def undeclared(spec: dict[str, Any], value: Any, schema: dict[str, Any], where: 
     ]
     if isinstance(value, dict):
         objects = [s for s in [schema, *branches] if "properties" in s]
+        typed = [s for s in objects if value.get("type") in _type_enum(s)]
+        objects = typed or objects  # a component: the branch its `type` names
         if not objects:
             return []
         props: dict[str, Any] = {}
@@ -250,6 +252,11 @@ def undeclared(spec: dict[str, Any], value: Any, schema: dict[str, Any], where: 
             for e in undeclared(spec, v, it, f"{where}[{i}]")
         ]
     return []
+
+
+def _type_enum(schema: dict[str, Any]) -> list[Any]:
+    kind = schema.get("properties", {}).get("type")
+    return list(kind.get("enum", [])) if isinstance(kind, dict) else []
 
 
 def check_discord(spec: dict[str, Any], req: Request) -> None:

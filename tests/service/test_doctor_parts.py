@@ -18,12 +18,6 @@ from tests.ingest.git_support import Origin, post
 FollowedContent = ContentCfg
 
 
-class NewerChannel(ChannelCfg):
-    pin: bool = False
-    crosspost: bool = False
-    mention: str | None = None
-
-
 def current() -> DatabaseState:
     return DatabaseState("sqlite:///data/bot.sqlite3", HEAD)
 
@@ -57,12 +51,12 @@ def test_without_a_git_section_there_is_no_git_line(tmp_path: Path) -> None:
     assert _remote_check(build_settings(tmp_path)) is None
 
 
-def test_pin_crosspost_and_mention_are_read_where_the_configuration_has_them() -> None:
+def test_pin_crosspost_and_mention_are_what_doctor_looks_for() -> None:
     plain = ChannelCfg(name="tg", platform="telegram", chat_id="1")
     assert _needs(plain) == Needs()
-    newer = NewerChannel(name="dc", platform="discord", channel_id="2", pin=True,
+    choices = ChannelCfg(name="dc", platform="discord", channel_id="2", pin=True,
                          crosspost=True, mention="999")  # fmt: skip
-    assert _needs(newer) == Needs(pin=True, crosspost=True, mention="999")
+    assert _needs(choices) == Needs(pin=True, crosspost=True, mention="999")
 
 
 class BrokenProbe:

@@ -257,6 +257,8 @@ def discord_channel(
     for request in requests:
         if str(request.get("method", "POST")).upper() != "POST":
             continue  # edits and deletions change nothing new
+        if str(request.get("path", "")).endswith("/crosspost"):
+            continue  # published to other servers: nothing new here
         msg = message(request, view, author, time)
         if messages and messages[-1].author == msg.author and msg.thread is None:
             msg = DcMessage(**{**msg.__dict__, "grouped": True})

@@ -1,173 +1,114 @@
-"""Message components: buttons and their limits, the interactions their presses make (type 3),
-the submits of the forms they open (type 5), and direct-message channels.
-
-Limits enforced, as Discord documents them: at most 5 action rows of at most 5 buttons; a
-button has a label of at most 80 characters and either a ``custom_id`` of 1–100 characters
-(styles 1–4) or a ``url`` (style 5).
-"""
+"""Message components (action rows of buttons) and message flags, checked as Discord documents
+them: at most 5 rows of at most 5 buttons, a label of at most 80 characters, a link button
+(style 5) with a url and no custom_id, other styles with a custom_id and no url; only the
+flags a message may be created with."""
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Sequence
 from typing import Any
 
-from .common import JsonObject, _ApiError, _FormErrors, _now_iso, _Reply
-from .records import _Interaction, _Request
+from .common import _FormErrors
 
 MAX_ROWS = 5
-MAX_ROW_ITEMS = 5
+MAX_BUTTONS_PER_ROW = 5
 MAX_LABEL = 80
+MAX_URL = 512
 MAX_CUSTOM_ID = 100
+ACTION_ROW, BUTTON = 1, 2
+LINK = 5
+# SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE, IS_COMPONENTS_V2
+CREATE_FLAGS = (1 << 2) | (1 << 6) | (1 << 12) | (1 << 13) | (1 << 15)
 
 
-class _Components:
-    def _check_components(self, errors: _FormErrors, components: Any) -> None:
-        if components is None:
-            return
-        if not isinstance(components, list):
-            errors.add(("components",), "BASE_TYPE_LIST", "Must be an array.")
-            return
-        errors.max_length(("components",), components, MAX_ROWS)
-        for r, row in enumerate(components):
-            path: tuple[str | int, ...] = ("components", r)
-            if not isinstance(row, dict) or row.get("type") != 1:
-                errors.add((*path, "type"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "Not an action row")
-                continue
-            items = row.get("components") or []
-            errors.max_length((*path, "components"), items, MAX_ROW_ITEMS)
-            for i, item in enumerate(items):
-                self._check_button(errors, (*path, "components", i), item)
+def check_components(errors: _FormErrors, components: Any, *, interactive: bool = True) -> None:
+    """Add the form errors of a message's `components`; `interactive=False` (a webhook not
+    owned by an application) allows link buttons only."""
+    if components is None:
+        return
+    if not isinstance(components, list):
+        errors.add(("components",), "BASE_TYPE_LIST", "Must be an array.")
+        return
+    errors.max_length(("components",), components, MAX_ROWS)
+    for r, row in enumerate(components):
+        where: tuple[str | int, ...] = ("components", r)
+        if not isinstance(row, dict) or row.get("type") != ACTION_ROW:
+            errors.add((*where, "type"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED"
+                       if isinstance(row, dict) else "DICT_TYPE_CONVERT",
+                       "Only action rows may hold buttons here.")  # fmt: skip
+            continue
+        buttons = row.get("components")
+        if not isinstance(buttons, list) or not buttons:
+            errors.add((*where, "components"), "BASE_TYPE_REQUIRED", "This field is required")
+            continue
+        errors.max_length((*where, "components"), buttons, MAX_BUTTONS_PER_ROW)
+        for b, button in enumerate(buttons):
+            _check_button(errors, (*where, "components", b), button, interactive)
 
-    @staticmethod
-    def _check_button(errors: _FormErrors, path: tuple[str | int, ...], item: Any) -> None:
-        if not isinstance(item, dict) or item.get("type") != 2:
-            errors.add((*path, "type"), "BASE_TYPE_CHOICES", "Value must be one of {2}.")
-            return
-        label = item.get("label")
-        if label is not None and (not isinstance(label, str) or len(label) > MAX_LABEL):
-            errors.add((*path, "label"), "BASE_TYPE_BAD_LENGTH",
-                       f"Must be between 1 and {MAX_LABEL} in length.")  # fmt: skip
-        style, custom_id, url = item.get("style"), item.get("custom_id"), item.get("url")
-        if style == 5:
-            if not isinstance(url, str) or custom_id is not None:
-                errors.add((*path, "url"), "BUTTON_COMPONENT_URL_REQUIRED", "A link needs a url")
-        elif style in (1, 2, 3, 4):
-            if not isinstance(custom_id, str) or not 1 <= len(custom_id) <= MAX_CUSTOM_ID:
-                errors.add((*path, "custom_id"), "BASE_TYPE_BAD_LENGTH",
-                           f"Must be between 1 and {MAX_CUSTOM_ID} in length.")  # fmt: skip
-        else:
-            choices = "Value must be one of {1, 2, 3, 4, 5}."
-            errors.add((*path, "style"), "BASE_TYPE_CHOICES", choices)
 
-    # ---------------------------------------------------------------- what tests call
+def _check_button(
+    errors: _FormErrors, where: tuple[str | int, ...], button: Any, interactive: bool
+) -> None:
+    if not isinstance(button, dict) or button.get("type") != BUTTON:
+        errors.add((*where, "type"), "UNION_TYPE_CHOICES", "Value must be a button here.")
+        return
+    label = button.get("label")
+    if label is not None and (not isinstance(label, str) or len(label) > MAX_LABEL):
+        errors.add((*where, "label"), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {MAX_LABEL}"
+                   " in length.")  # fmt: skip
+    style = button.get("style")
+    if style == LINK:
+        url = button.get("url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://", "discord://")):
+            errors.add((*where, "url"), "URL_TYPE_INVALID_URL", "Not a well formed URL.")
+        elif len(url) > MAX_URL:
+            errors.add((*where, "url"), "BASE_TYPE_MAX_LENGTH", f"Must be {MAX_URL} or fewer in "
+                       "length.")  # fmt: skip
+        if "custom_id" in button:
+            errors.add((*where, "custom_id"), "BUTTON_COMPONENT_LINK_HAS_CUSTOM_ID",
+                       "A link button cannot have a custom id.")  # fmt: skip
+        return
+    if not interactive:
+        errors.add((*where, "style"), "COMPONENT_INVALID_INTERACTIVE",
+                   "This webhook may only send link buttons.")  # fmt: skip
+    if style not in (1, 2, 3, 4, 6):
+        errors.add(
+            (*where, "style"), "BASE_TYPE_CHOICES", "Value must be one of (1, 2, 3, 4, 5, 6)."
+        )
+    custom = button.get("custom_id")
+    if style != 6 and (not isinstance(custom, str) or not 1 <= len(custom) <= MAX_CUSTOM_ID):
+        errors.add((*where, "custom_id"), "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED",
+                   "A custom id is required.")  # fmt: skip
+    if "url" in button:
+        errors.add((*where, "url"), "BUTTON_COMPONENT_URL_NOT_ALLOWED", "Only link buttons have "
+                   "a url.")  # fmt: skip
 
-    def _register_interaction(
-        self, kind: int, user_id: int, channel_id: int, message: JsonObject | None
-    ) -> _Interaction:
-        user = self._user(user_id, f"user{str(user_id)[-4:]}", bot=False)
-        interaction = _Interaction(
-            id=self._ids.next(),
-            token="aW50ZXJhY3Rpb246" + secrets.token_urlsafe(120),
-            type=kind, channel_id=channel_id, guild_id=self.guild_id,
-            user=user,
-        )  # fmt: skip
-        if message is not None:
-            interaction.original_message_id = int(message["id"])
-            interaction.message_id = int(message["id"])
-        self._interactions[interaction.id] = interaction
-        return interaction
 
-    def _interaction_payload(
-        self, interaction: _Interaction, data: JsonObject, *, permissions: int,
-        roles: tuple[int, ...], locale: str, message: JsonObject | None,
-    ) -> JsonObject:  # fmt: skip
-        guild_id = str(interaction.guild_id)
-        channel = self._channel(interaction.channel_id)
-        payload: JsonObject = {
-            "id": str(interaction.id), "application_id": str(self.application_id),
-            "type": interaction.type, "token": interaction.token, "version": 1, "data": data,
-            "guild_id": guild_id, "guild": {"id": guild_id, "locale": "en-US", "features": []},
-            "channel_id": str(interaction.channel_id), "channel": dict(channel),
-            "member": {
-                "user": interaction.user, "roles": [str(r) for r in roles],
-                "joined_at": _now_iso(), "deaf": False, "mute": False, "flags": 0,
-                "pending": False, "nick": None, "avatar": None, "premium_since": None,
-                "permissions": str(permissions),
-            },
-            "app_permissions": str(permissions), "locale": locale, "guild_locale": "en-US",
-            "entitlements": [], "authorizing_integration_owners": {"0": guild_id},
-            "context": 0, "attachment_size_limit": self.max_file_size,
-        }  # fmt: skip
-        if message is not None:
-            payload["message"] = self._public(message)
-        return payload
+def check_flags(errors: _FormErrors, flags: Any) -> None:
+    """A message is created with only the flags Discord lets a sender set."""
+    if flags is None:
+        return
+    if not isinstance(flags, int) or isinstance(flags, bool) or flags & ~CREATE_FLAGS:
+        errors.add(("flags",), "MESSAGE_FLAGS_INVALID", "Invalid flags.")
 
-    def new_component_interaction(
-        self, message: JsonObject, custom_id: str, *, user_id: int, permissions: int = 0,
-        roles: tuple[int, ...] = (), locale: str = "en-US", component_type: int = 2,
-    ) -> JsonObject:  # fmt: skip
-        """A press of the button ``custom_id`` under ``message`` (a stored message, ephemeral
-        ones included, as the member's client showed it), as the gateway delivers it. Its
-        callback may answer with type 7 (update that message) or 6 (defer, then edit
-        ``@original``: that message)."""
-        interaction = self._register_interaction(3, user_id, int(message["channel_id"]), message)
-        data = {"custom_id": custom_id, "component_type": component_type}
-        return self._interaction_payload(interaction, data, permissions=permissions, roles=roles,
-                                         locale=locale, message=message)  # fmt: skip
 
-    def new_modal_submit(
-        self, custom_id: str, values: dict[str, str], *, user_id: int, channel_id: int,
-        message: JsonObject | None = None, permissions: int = 0, roles: tuple[int, ...] = (),
-        locale: str = "en-US",
-    ) -> JsonObject:  # fmt: skip
-        """The submit of the form ``custom_id`` with its text fields' values (by custom id);
-        with ``message``, a form opened from a button under that message."""
-        stored = None
-        if message is not None:
-            stored = self._message_index.get(int(message["id"]), message)
-        interaction = self._register_interaction(5, user_id, channel_id, stored)
-        rows = [
-            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
-            for key, value in values.items()
-        ]
-        data = {"custom_id": custom_id, "components": rows}
-        return self._interaction_payload(interaction, data, permissions=permissions, roles=roles,
-                                         locale=locale, message=stored)  # fmt: skip
-
-    def dm_channel(self, user_id: int) -> int | None:
-        """The id of the direct-message channel opened with ``user_id``, if any."""
-        for channel in self.channels.values():
-            recipients = channel.get("recipients") or []
-            if channel.get("type") == 1 and any(r["id"] == str(user_id) for r in recipients):
-                return int(channel["id"])
-        return None
-
-    # ---------------------------------------------------------------- routes
-
-    async def _create_dm(self, req: _Request) -> _Reply:
-        body = req.body()
-        recipient = body.get("recipient_id")
-        if not str(recipient or "").isdigit():
-            raise _ApiError(400, "Invalid Form Body", 50035, errors={"recipient_id": {"_errors": [
-                {"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}]}})  # fmt: skip
-        found = self.dm_channel(int(recipient))
-        if found is None:
-            found = self._ids.next()
-            user = self._user(int(recipient), f"user{str(recipient)[-4:]}", bot=False)
-            self.channels[found] = {
-                "id": str(found), "type": 1, "last_message_id": None, "flags": 0,
-                "recipients": [user],
-            }  # fmt: skip
-            if self.known_channels is not None:
-                self.known_channels.add(found)
-        return _Reply(200, dict(self.channels[found]))
-
-    def _update_component_message(self, interaction: _Interaction, data: JsonObject,
-                                  files: Any) -> None:  # fmt: skip
-        """Callback type 7: the message the component is on becomes ``data``."""
-        if interaction.message_id is None:
-            raise _ApiError(400, "Interaction has no message to update", 50035)
-        message = self._message_index.get(interaction.message_id)
-        if message is None:
-            raise _ApiError(404, "Unknown Message", 10008)
-        self._edit_stored_message(message, data, files)
+def check_allowed_mentions(errors: _FormErrors, allowed: Any) -> None:
+    """`parse` and an explicit list of the same kind exclude each other; lists hold ids."""
+    if not isinstance(allowed, dict):
+        return
+    parse: Sequence[Any] = allowed.get("parse") or []
+    for kind in ("roles", "users"):
+        listed = allowed.get(kind)
+        if listed is None:
+            continue
+        if kind in parse:
+            reason = f'parse:["{kind}"] and {kind}: [ids...] are mutually exclusive.'
+            code = "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE"
+            errors.add(("allowed_mentions", "parse"), code, reason)
+        if (
+            not isinstance(listed, list)
+            or len(listed) > 100
+            or not all(str(i).isdigit() for i in listed)
+        ):
+            errors.add(("allowed_mentions", kind), "BASE_TYPE_MAX_LENGTH",
+                       "Must be 100 or fewer snowflakes.")  # fmt: skip

@@ -29,6 +29,38 @@ class _Controls:
             self.known_channels.add(channel_id)
         return channel_id
 
+    def add_forum(
+        self,
+        channel_id: int | None = None,
+        *,
+        tags: tuple[str, ...] = (),
+        require_tag: bool = False,
+        name: str = "announcements",
+    ) -> int:
+        """Create a forum channel (type 15) offering these tags (their ids: ``forum_tag_id``)."""
+        channel_id = self.add_channel(channel_id, name=name, channel_type=15)
+        channel = self.channels[channel_id]
+        channel["available_tags"] = [
+            {"id": str(self._ids.next()), "name": tag, "moderated": False, "emoji_id": None,
+             "emoji_name": None}
+            for tag in tags
+        ]  # fmt: skip
+        channel["flags"] = 1 << 4 if require_tag else 0
+        return channel_id
+
+    def forum_tag_id(self, channel_id: int, name: str) -> str:
+        """The id of a forum's tag, by its name."""
+        tags = self.channels[channel_id].get("available_tags", [])
+        return next(str(t["id"]) for t in tags if t["name"] == name)
+
+    def forbid_pins(self, channel_id: int) -> None:
+        """The bot may post in the channel but not pin (403 Missing Permissions)."""
+        self.pins_forbidden.add(channel_id)
+
+    def thread_messages(self, thread_id: int | str) -> list[JsonObject]:
+        """The messages of a forum post's thread, its starter message first."""
+        return list(self.messages.get(int(thread_id), []))
+
     def forbid_channel(
         self, channel_id: int, *, code: int = 50001, message: str = "Missing Access"
     ) -> None:

@@ -287,7 +287,9 @@ class _MessageStore:
                 for e in entries
                 if isinstance(e, dict) and str(e.get("id")) in existing
             ]
-        self._check_message_payload(payload, files, kept_names=[a["filename"] for a in kept])
+        self._check_message_payload(
+            payload, files, kept_names=[a["filename"] for a in kept], creating=False
+        )
         updated = dict(message)
         added = self._store_uploads(int(message["channel_id"]), files, entries)
         updated["attachments"] = kept + added

@@ -110,6 +110,8 @@ class _RateLimiting:
             return "message-create", params["channel_id"], self.message_rate
         if route.key == "POST /webhooks/{webhook_id}/{webhook_token}":
             return "webhook-execute", params["webhook_id"], self.webhook_rate
+        if route.key.endswith("/crosspost"):
+            return "crosspost", params["channel_id"], self.crosspost_rate
         major = "+".join(
             params[name]
             for name in ("channel_id", "guild_id", "webhook_id", "interaction_id")

@@ -22,7 +22,6 @@ from .common import (
     _Reply,
     _Snowflakes,
 )
-from .components import _Components
 from .controls import _Controls
 from .guilds import _GuildRoutes
 from .interactions import _InteractionRoutes
@@ -30,9 +29,11 @@ from .members import _MemberRoutes
 from .message_store import _MessageStore
 from .messages import _MessageRoutes
 from .models import _ObjectBuilders
+from .presses import _Presses
 from .ratelimits import _Fault, _RateLimiting, _Window
 from .records import Call, FakeWebhook, UploadedFile, _Interaction, _Request
 from .routing import _Route, _Routing
+from .threads import _ThreadRoutes
 from .validation import _PayloadValidation
 from .webhooks import _WebhookRoutes
 
@@ -42,7 +43,7 @@ _CDN_PATH = re.compile(r"^/attachments/(?P<channel>[0-9]+)/(?P<attachment>[0-9]+
 
 class FakeDiscord(
     _Controls,
-    _Components,
+    _Presses,
     _Routing,
     _RateLimiting,
     _ObjectBuilders,
@@ -51,6 +52,7 @@ class FakeDiscord(
     _GuildRoutes,
     _MemberRoutes,
     _MessageRoutes,
+    _ThreadRoutes,
     _WebhookRoutes,
     _InteractionRoutes,
     LoopbackServer,
@@ -59,7 +61,8 @@ class FakeDiscord(
 
     Rate limits are ``(requests, seconds)`` pairs: ``message_rate`` is the per-channel bucket
     of ``POST /channels/{channel_id}/messages``, ``webhook_rate`` the per-webhook bucket of
-    webhook executes, ``route_rate`` every other route (per route and major parameter) and
+    webhook executes, ``crosspost_rate`` the per-channel bucket of crossposts (Discord allows
+    about 10 an hour), ``route_rate`` every other route (per route and major parameter) and
     ``global_rate`` all bot-authenticated requests together. With
     ``enforce_rate_limits=False`` no limits apply and no ``X-RateLimit-*`` headers are sent.
 
@@ -83,6 +86,7 @@ class FakeDiscord(
         message_rate: tuple[int, float] = (5, 5.0),
         webhook_rate: tuple[int, float] = (5, 2.0),
         route_rate: tuple[int, float] = (50, 1.0),
+        crosspost_rate: tuple[int, float] = (10, 3600.0),
         global_rate: tuple[int, float] = (50, 1.0),
         nonce_ttl: float = 300.0,
         max_file_size: int = 10 * MIB,
@@ -102,6 +106,7 @@ class FakeDiscord(
         self.message_rate = message_rate
         self.webhook_rate = webhook_rate
         self.route_rate = route_rate
+        self.crosspost_rate = crosspost_rate
         self.global_rate = global_rate
         self.nonce_ttl = nonce_ttl
         self.max_file_size = max_file_size
@@ -121,6 +126,10 @@ class FakeDiscord(
         self.bot_absent: set[int] = set()  # guilds the bot has left
         self.bot_timeouts: dict[int, str] = {}  # guild id -> communication_disabled_until
         self.commands_denied: set[int] = set()  # guilds without the applications.commands scope
+        self.threads: list[JsonObject] = []  # forum posts, as created
+        self.deleted_channels: list[JsonObject] = []
+        self.pins: dict[int, list[int]] = {}  # channel id → pinned message ids, oldest first
+        self.pins_forbidden: set[int] = set()
 
         self._ids = _Snowflakes()
         self._faults: list[_Fault] = []

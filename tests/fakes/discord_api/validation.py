@@ -20,6 +20,7 @@ from .common import (
     _is_int_like,
     _parse_time,
 )
+from .components import check_allowed_mentions, check_components, check_flags
 from .records import UploadedFile
 
 
@@ -155,8 +156,14 @@ class _PayloadValidation:
         *,
         kept_names: Iterable[str] = (),
         webhook: bool = False,
+        interactive: bool = True,
+        creating: bool = True,
     ) -> None:
-        """Validate a create/edit body; raise 413 or 400 like Discord does."""
+        """Validate a create/edit body; raise 413 or 400 like Discord does.
+
+        `interactive=False`: a webhook not owned by an application, which may send link
+        buttons only; `creating`: a new message (an edit may set fewer flags).
+        """
         for upload in files:
             if len(upload.data) > self.max_file_size:
                 raise _ApiError(413, "Request entity too large", 40005)
@@ -200,8 +207,6 @@ class _PayloadValidation:
                         f"Embed size exceeds maximum size of {MAX_EMBED_TOTAL}",
                     )
 
-        self._check_components(errors, payload.get("components"))
-
         nonce = payload.get("nonce")
         if nonce is not None:
             if isinstance(nonce, str):
@@ -217,6 +222,10 @@ class _PayloadValidation:
                 ("message_reference", "message_id"), "BASE_TYPE_REQUIRED", "This field is required"
             )
 
+        check_components(errors, payload.get("components"), interactive=interactive)
+        check_allowed_mentions(errors, payload.get("allowed_mentions"))
+        if creating:
+            check_flags(errors, payload.get("flags"))
         if webhook:
             username = payload.get("username")
             if username is not None and (

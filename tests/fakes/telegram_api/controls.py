@@ -31,6 +31,7 @@ class _Controls:
         bot_status: str | None = None,
         bot_rights: Mapping[str, bool] | None = None,
         permissions: Mapping[str, bool] | None = None,
+        bot_can_pin: bool = True,
     ) -> FakeChat:
         """Make a chat known (and so reachable when ``known_chats`` restricts chats).
 
@@ -41,6 +42,8 @@ class _Controls:
         members. Sending where they forbid it is refused as the Bot API refuses it.
         """
         status = bot_status or ("administrator" if bot_is_admin else "member")
+        if not bot_can_pin:  # a shorthand of bot_rights: no right to pin
+            bot_rights = {**(bot_rights or {}), "can_pin_messages": False}
         if status not in STATUSES:
             raise ValueError(f"bot_status must be one of {STATUSES}")
         key = _chat_key(chat_id)

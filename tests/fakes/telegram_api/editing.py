@@ -9,7 +9,7 @@ from typing import Any
 from .common import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, ApiError, JsonObject
 from .decoding import _as_int, _Request
 from .formatting import FormattedText
-from .keyboards import check_markup
+from .keyboards import check_inline_keyboard
 from .models import FakeChat, SentMessage, _apply_media, _Media, _put_media
 
 
@@ -35,6 +35,7 @@ class _EditingMethods:
     def _markup(params: Mapping[str, Any]) -> JsonObject | None:
         """The inline keyboard after an edit: one left out of the request is removed."""
         markup = params.get("reply_markup")
+        check_inline_keyboard(markup)
         return markup if isinstance(markup, dict) and "inline_keyboard" in markup else None
 
     def _apply_edit(
@@ -161,7 +162,6 @@ class _EditingMethods:
 
     async def _edit_message_reply_markup(self, req: _Request) -> JsonObject:
         params = req.params
-        check_markup(params)
         _, sent = self._editable(params)
         markup = self._markup(params)
         if sent.message.get("reply_markup") == markup:
@@ -189,4 +189,6 @@ class _EditingMethods:
         sent = self._sent_index.get(key)
         if sent is not None:
             sent.deleted = True
+        if key[1] in self.pins.get(chat.id, []):  # a deleted message is no longer pinned
+            self.pins[chat.id].remove(key[1])
         return True

@@ -11,7 +11,7 @@ from typing import Any
 from .common import MAX_CAPTION_LENGTH, ApiError, JsonObject, MessageKind
 from .decoding import _as_int, _chat_key
 from .formatting import FormattedText, format_text
-from .keyboards import check_markup
+from .keyboards import check_inline_keyboard
 from .models import FakeChat, SentMessage, _apply_media, _kicked_description, _Media, _strip_reply
 
 
@@ -103,7 +103,8 @@ class _MessageBuilding:
         thread_id: int | None,
         reply_to: JsonObject | None,
     ) -> JsonObject:
-        check_markup(params)
+        markup = params.get("reply_markup")
+        check_inline_keyboard(markup)  # before an id is taken: a refused message has none
         message: JsonObject = {"message_id": chat.take_message_id()}
         if chat.type == "channel":
             message["sender_chat"] = chat.as_chat()
@@ -119,7 +120,6 @@ class _MessageBuilding:
             message["reply_to_message"] = reply_to
         if params.get("protect_content") is True:
             message["has_protected_content"] = True
-        markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         return message

@@ -227,7 +227,9 @@ def _apply_media(sent: SentMessage, media: _Media) -> None:
     sent.media_url = media.url
 
 
-def _administrator(user: JsonObject, chat: FakeChat, *, can_be_edited: bool) -> JsonObject:
+def _administrator(
+    user: JsonObject, chat: FakeChat, *, can_be_edited: bool, can_pin: bool = True
+) -> JsonObject:
     member: JsonObject = {
         "status": "administrator",
         "user": user,
@@ -245,9 +247,9 @@ def _administrator(user: JsonObject, chat: FakeChat, *, can_be_edited: bool) -> 
         "can_delete_stories": True,
     }
     if chat.type == "channel":
-        member.update(can_post_messages=True, can_edit_messages=True)
+        member.update(can_post_messages=True, can_edit_messages=can_pin)
     else:
-        member["can_pin_messages"] = True
+        member["can_pin_messages"] = can_pin
     if chat.type == "supergroup":
         member["can_manage_topics"] = chat.is_forum
     return member

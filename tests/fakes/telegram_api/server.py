@@ -21,6 +21,7 @@ from .flood import _FloodControl
 from .media import _MediaStore
 from .messages import _MessageBuilding
 from .models import Call, FakeChat, SentMessage, _Fault, _StoredFile, front_server_page
+from .pins import _PinMethods
 from .sending import _SendingMethods
 from .spec import SPEC_PATH, ApiSpec
 from .updates import _UpdateMethods
@@ -32,6 +33,7 @@ class FakeTelegram(
     _MediaStore,
     _SendingMethods,
     _EditingMethods,
+    _PinMethods,
     _UpdateMethods,
     _CommandMethods,
     LoopbackServer,
@@ -84,6 +86,8 @@ class FakeTelegram(
         self.rate_limit_hits = 0
         self.answered_callbacks: list[JsonObject] = []
         self.chat_actions: list[tuple[int, str]] = []
+        self.pins: dict[int, list[int]] = {}  # chat id → pinned message ids, newest last
+        self._pin_notifications: list[tuple[int, int, bool]] = []  # (chat, message, notified)
         self.webhook_url = ""
 
         self._clock = clock
@@ -254,6 +258,8 @@ class FakeTelegram(
             "editMessageMedia": self._edit_message_media,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
+            "pinChatMessage": self._pin_chat_message,
+            "unpinChatMessage": self._unpin_chat_message,
             "sendChatAction": self._send_chat_action,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
