@@ -235,5 +235,7 @@ async def test_khmer_admins_get_khmer_answers_and_buttons(
     assert answered["text"].startswith("កំពុងផ្សាយ «Khmer New Year party» ទៅ tg-news, dc-news។")
     [path] = (app.content.dir / "announcements").glob("*.md")
     await all_delivered(app, path.stem, 2)
+    [outcome] = await eventually(lambda: tg.messages_in(ADMIN)[1:])  # before /status asks
+    assert outcome.text.startswith("កំពុងផ្សាយ «Khmer New Year party»")
     [status] = await tg_command(tg, "/status", language_code="ja")
     assert "最終配信" in status.text and "送信済み1件" in status.text
