@@ -215,6 +215,22 @@ async def test_a_forum_post_opens_a_thread_its_reminders_and_edits_follow(
         await app.stop()
 
 
+async def test_asking_what_many_channels_are_stays_under_discords_global_limit(
+    make_settings: Any, dc: FakeDiscord
+) -> None:
+    ids = [dc.add_channel(channel_type=5 if i % 2 else 0) for i in range(80)]
+    channels = [ChannelCfg(name=f"dc-{i}", platform="discord", channel_id=str(channel_id))
+                for i, channel_id in enumerate(ids)]  # fmt: skip
+    app = await started(make_settings(dc=dc, channels=channels))
+    try:
+        asked = dc.calls_to("GET /channels/{channel_id}")
+        assert len(asked) >= 80 and {c.status for c in asked} == {200}  # never a 429
+        kinds = {app.channels[f"dc-{i}"].kind for i in range(80)}
+        assert kinds == {"text", "announcement"}
+    finally:
+        await app.stop()
+
+
 async def test_announcement_channels_crosspost_each_post_without_holding_the_channel_up(
     site: Path, make_settings: Any, dc: FakeDiscord
 ) -> None:

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ..domain import Channel, crosspost_lane
@@ -62,7 +63,7 @@ async def learn_kinds(sender: Sender, store: Store, channels: dict[str, Channel]
         if learn is None or key is None:
             continue
         try:
-            info = await learn(channel.channel_id)
+            info = await sender.ask(channel, partial(learn, channel.channel_id))
         except DeliveryError as exc:
             log.warning("channel %s: cannot tell what it is (%s)", name, exc)
             continue

@@ -2,9 +2,9 @@
 
 Telegram: about one message per second per chat (an album of N counts N), 20 per rolling
 minute in a group or channel, 30 per rolling second overall. Discord: 50 requests per second
-overall (discord.py already follows each route's bucket from the response headers), and about
-10 crossposts an hour per announcement channel (Discord's documented limit; crossposts wait in
-a lane of their own, so the wait holds nothing else up).
+overall, of which 45 are paced here (discord.py already follows each route's bucket from the
+response headers), and about 10 crossposts an hour per announcement channel (Discord's
+documented limit; crossposts wait in a lane of their own, so the wait holds nothing else up).
 
 Rolling windows are used rather than a leaky bucket: a bucket lets a full burst through and then
 refills continuously, which can exceed "N in any window" and provoke the 429s this avoids.
@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from ..domain import Channel
 from ..format.model import Request
 
+# Discord allows 50 requests a second overall; discord.py makes some of its own that are not
+# paced here (logging in, the gateway, answering interactions), so a few are left for them.
+DISCORD_PER_SECOND = 45
 SENDING = {"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendAnimation"}
 
 
@@ -93,7 +96,7 @@ class Pacer:
         self,
         rates: TelegramRates | None = None,
         *,
-        discord_per_second: int = 50,
+        discord_per_second: int = DISCORD_PER_SECOND,
         crossposts_per_hour: int = CROSSPOSTS_PER_HOUR,
         margin: float = 0.02,
         monotonic: Callable[[], float] = time.monotonic,

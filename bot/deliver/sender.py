@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from ..domain import Channel
 from ..errors import DeliveryError
 from ..format.model import Request
 from .publisher import Publisher
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 MAX_WAIT = 30.0  # seconds `send_now` waits for a platform's retry_after at the most
@@ -64,7 +66,7 @@ class Sender:
         self.observer = observer
 
     @staticmethod
-    def platform_of(channel: Channel) -> str:
+    def platform_of(channel: Channel) -> Literal["telegram", "discord"]:
         return "telegram" if channel.platform == "telegram" else "discord"
 
     def publisher_for(self, channel: Channel) -> Publisher:
@@ -101,6 +103,19 @@ class Sender:
         self.pacer.settle(booked)
         self._observe(channel, None)
         return ids
+
+    async def ask(self, channel: Channel, read: Callable[[], Awaitable[T]]) -> T:
+        """A reading call about `channel` (what kind it is), counted like any request against
+        the platform's overall limit, so asking about many channels at start is not refused."""
+        question = Request(self.platform_of(channel), "GET", {}, purpose="read")
+        booked = await self.pacer.acquire(channel, question)
+        try:
+            answer = await read()
+        except DeliveryError as exc:
+            self.pacer.settle(booked, refused=exc.retry_after is not None)
+            raise
+        self.pacer.settle(booked)
+        return answer
 
     def _observe(self, channel: Channel, exc: DeliveryError | None) -> None:
         if self.observer is None:
