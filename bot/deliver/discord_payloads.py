@@ -8,9 +8,8 @@ from typing import Any
 
 import discord
 
+from ..format.discord import SUPPRESS_NOTIFICATIONS
 from ..format.model import Request
-
-SUPPRESS_NOTIFICATIONS = 1 << 12  # message flag: members get no sound
 
 
 def view_of(components: Sequence[Mapping[str, Any]] | None) -> discord.ui.View | None:
@@ -67,9 +66,8 @@ def _mentions(params: Mapping[str, Any]) -> discord.AllowedMentions:
     )
 
 
-def create_kwargs(request: Request) -> dict[str, Any]:
+def _message(p: Mapping[str, Any], request: Request) -> dict[str, Any]:
     """What a new message carries, passed explicitly: nothing the request does not hold."""
-    p = request.params
     kwargs: dict[str, Any] = {"allowed_mentions": _mentions(p)}
     if p.get("content"):
         kwargs["content"] = str(p["content"])
@@ -77,26 +75,23 @@ def create_kwargs(request: Request) -> dict[str, Any]:
         kwargs["embeds"] = embeds
     if files := _files(request):
         kwargs["files"] = files
-    if int(p.get("flags") or 0) & SUPPRESS_NOTIFICATIONS:
-        kwargs["silent"] = True
     if (view := view_of(p.get("components"))) is not None:
         kwargs["view"] = view
     return kwargs
 
 
+def create_kwargs(request: Request) -> dict[str, Any]:
+    """A new message in a channel, as `send`'s parameters."""
+    kwargs = _message(request.params, request)
+    if int(request.params.get("flags") or 0) & SUPPRESS_NOTIFICATIONS:
+        kwargs["silent"] = True
+    return kwargs
+
+
 def thread_message(request: Request) -> dict[str, Any]:
     """A forum post's first message, as discord.py's message parameters."""
-    p = request.params["message"]
-    kwargs: dict[str, Any] = {"allowed_mentions": _mentions(p)}
-    if p.get("content"):
-        kwargs["content"] = str(p["content"])
-    if embeds := _embeds(p):
-        kwargs["embeds"] = embeds
-    if files := _files(request):
-        kwargs["files"] = files
-    if (view := view_of(p.get("components"))) is not None:
-        kwargs["view"] = view
-    if (flags := flags_of(p)) is not None:
+    kwargs = _message(request.params["message"], request)
+    if (flags := flags_of(request.params["message"])) is not None:
         kwargs["flags"] = flags
     return kwargs
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ...format.discord import SUPPRESS_NOTIFICATIONS
 from .common import (
     FileChip,
     Picture,
@@ -25,7 +26,6 @@ from .grid import discord_mosaic
 
 MOSAIC_WIDTH = 340  # CSS px: attachments under a message
 GALLERY_WIDTH = 306  # inside an embed
-SILENT = 1 << 12
 SUPPRESS_EMBEDS = 1 << 2
 IMAGE_TYPES = ("png", "jpg", "jpeg", "gif", "webp")
 STYLES = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium"}
@@ -240,7 +240,7 @@ def message(request: Mapping[str, Any], view: View, author: str, time: str) -> D
         files=chips,
         embeds=tuple(embeds),
         rows=_rows(params.get("components")),
-        silent=bool(flags & SILENT),
+        silent=bool(flags & SUPPRESS_NOTIFICATIONS),
         tags=tags,
     )
 
