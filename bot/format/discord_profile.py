@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from ..domain import Channel, Media, Post
 from .discord import (
@@ -18,20 +18,10 @@ from .discord import (
 )
 from .layout import FormatOptions
 from .limits import DISCORD
-from .model import Rendering, Request, Step, Upload, sent_message
+from .model import Rendering, Request, Sent, Step, Upload, sent_message
 
 _NONCE_KEYS = ("nonce", "enforce_nonce")
 _NOT_EDITED = (*_NONCE_KEYS, "flags")  # an edit cannot change a message's sound
-
-
-class Sent(Protocol):
-    """A message already sent (as the store records it)."""
-
-    @property
-    def step(self) -> int: ...
-
-    @property
-    def ids(self) -> list[str]: ...
 
 
 def _in_thread(request: Request, thread_id: str) -> Request:

@@ -8,24 +8,10 @@ new rendering up with what was sent, slot by slot.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from ..domain import Channel
-from .model import Request, Step
+from .model import Request, Sent, Step
 from .profiles import profile_for
-
-
-class Sent(Protocol):
-    """A message already sent: its slot in the rendering, what made it, its platform ids."""
-
-    @property
-    def step(self) -> int: ...
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def ids(self) -> list[str]: ...
 
 
 def plan_edit(channel: Channel, new: Sequence[Request], old: Sequence[Sent]) -> list[Step]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 BlockKind = Literal["para", "heading", "quote", "code", "item", "rule"]
 
@@ -130,6 +130,20 @@ class Step:
             None if kept is None else tuple(str(k) for k in kept),
             None if source is None else int(source),
         )
+
+
+class Sent(Protocol):
+    """A message already sent, as the store records it: its slot in the rendering, what made
+    it, its platform ids."""
+
+    @property
+    def step(self) -> int: ...
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def ids(self) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)

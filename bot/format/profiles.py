@@ -12,19 +12,8 @@ from typing import Any, Literal, Protocol
 from ..domain import Channel, Media, Post
 from .discord_profile import DiscordProfile
 from .layout import FormatOptions
-from .model import Rendering, Request, Step
+from .model import Rendering, Request, Sent, Step
 from .telegram_profile import TelegramProfile
-
-
-class Sent(Protocol):
-    @property
-    def step(self) -> int: ...
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def ids(self) -> list[str]: ...
 
 
 class Profile(Protocol):

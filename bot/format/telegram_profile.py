@@ -5,27 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from ..domain import Channel, Media, Post
 from .layout import FormatOptions
 from .limits import TELEGRAM
-from .model import Rendering, Request, Step, Upload, sent_message
+from .model import Rendering, Request, Sent, Step, Upload, sent_message
 from .telegram import HTML, fit_text, render_telegram, target, text_request
 
 _TEXT = {"sendMessage"}
 _MEDIA = {"sendMediaGroup", "sendPhoto", "sendDocument"}
 _KEPT = ("reply_markup",)  # an edit that leaves these out removes them
-
-
-class Sent(Protocol):
-    """A message already sent (as the store records it)."""
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def ids(self) -> list[str]: ...
 
 
 def _caption(request: Request) -> str | None:
