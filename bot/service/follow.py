@@ -22,7 +22,8 @@ from .announce import Report
 from .monitor import Monitor
 
 if TYPE_CHECKING:
-    from ..ingest.git.process import Repository, Synced
+    from ..ingest.git.process import Repository
+    from ..ingest.git.results import SyncResult
 
 log = logging.getLogger(__name__)
 OnChanges = Callable[[set[Path], set[Path]], Awaitable[object]]
@@ -52,7 +53,7 @@ class Follower:
     def cloned(self) -> bool:
         return self.source.outcome.head is not None
 
-    async def sync(self) -> Synced | None:
+    async def sync(self) -> SyncResult | None:
         """One fetch (a clone the first time); None when it failed (reported)."""
         try:
             result = await self.source.sync()
@@ -75,7 +76,7 @@ class Follower:
             self.monitor.git(f"git: {reason}", self.clock())
         await self.report("git", f"Could not follow the website's repository: {reason}")
 
-    def changes(self, result: Synced) -> tuple[set[Path], set[Path]]:
+    def changes(self, result: SyncResult) -> tuple[set[Path], set[Path]]:
         """The files a fetch changed, as the watcher would report them (changed, removed)."""
         changed: set[Path] = set()
         removed: set[Path] = set()

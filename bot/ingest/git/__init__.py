@@ -1,7 +1,8 @@
 """Follow the website's git repository (dulwich: pure Python, no `git` binary needed).
 
-The names are loaded on first use, so that the light modules (`credentials`, `process`) can be
-imported without dulwich: the service itself runs git in a child process (see `process.py`).
+The names are loaded on first use, so that the light modules (`credentials`, `results`,
+`process`) can be imported without dulwich: the service itself runs git in a child process
+(see `process.py`).
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .changes import FileChange
     from .credentials import GitCredentials, GitError, redact_url
-    from .source import GitSource, SyncResult
+    from .results import FileChange, SyncResult
+    from .source import GitSource
 
 _WHERE = {
-    "FileChange": ".changes",
+    "FileChange": ".results",
     "GitCredentials": ".credentials",
     "GitError": ".credentials",
     "redact_url": ".credentials",
     "GitSource": ".source",
-    "SyncResult": ".source",
+    "SyncResult": ".results",
 }
 __all__ = ["FileChange", "GitCredentials", "GitError", "GitSource", "SyncResult", "redact_url"]
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 from dulwich.diff_tree import (
     CHANGE_ADD,
@@ -24,14 +22,7 @@ from dulwich.object_store import iter_tree_contents, tree_lookup_path
 from dulwich.objects import S_ISGITLINK, ObjectID, SubmoduleEncountered
 from dulwich.repo import Repo
 
-ChangeKind = Literal["added", "modified", "deleted", "renamed"]
-
-
-@dataclass(frozen=True)
-class FileChange:
-    kind: ChangeKind
-    path: str  # POSIX, relative to the checkout root (the new path for renames)
-    old_path: str | None = None  # renames
+from .results import FileChange
 
 
 def lookup(repo: Repo, tree: ObjectID, path: bytes) -> tuple[int, ObjectID] | None:

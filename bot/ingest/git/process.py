@@ -19,25 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .credentials import GitCredentials, GitError, redact_text, url_secrets
+from .results import FileChange, SyncResult
 
 log = logging.getLogger("bot.ingest.git")
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # added, modified, deleted, renamed
-    path: str  # POSIX, relative to the checkout
-    old_path: str | None = None
-
-
-@dataclass(frozen=True)
-class Synced:
-    before: str | None
-    after: str
-    cloned: bool
-    forced: bool
-    changes: tuple[Change, ...]
-    dropped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,12 +57,12 @@ class Repository:
         """Every string a log redactor must hide (GIT_TOKEN and credentials in the URL)."""
         return list(self._secrets)
 
-    async def sync(self) -> Synced:
+    async def sync(self) -> SyncResult:
         """Clone, or fetch and fast-forward (or reset to a rewritten branch); GitError else."""
         answer = await self._run({"op": "sync"})
         s = answer["synced"]
-        changes = tuple(Change(kind, path, old) for kind, path, old in s["changes"])
-        return Synced(s["before"], s["after"], s["cloned"], s["forced"], changes,
+        changes = tuple(FileChange(kind, path, old) for kind, path, old in s["changes"])
+        return SyncResult(s["before"], s["after"], s["cloned"], s["forced"], changes,
                       tuple(s["dropped"]))  # fmt: skip
 
     async def publish(self, paths: Sequence[Path], message: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,24 +15,15 @@ from dulwich.repo import Repo
 
 import bot.ingest.git.checkout as co
 
-from .changes import FileChange, file_changes, missing_dirs
+from .changes import file_changes, missing_dirs
 from .checkout import DamagedCheckout
 from .commits import Conflict, describe, identity, is_ancestor, local_commits, replay, short
 from .credentials import GitCredentials, GitError
 from .push import commit_files, push_head
 from .remote import Remote
+from .results import SyncResult
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    before: str | None  # commit id before (None on the first clone)
-    after: str  # commit id now checked out
-    cloned: bool  # this call made the first clone
-    forced: bool  # the branch was rewritten (not a fast-forward): reset to it
-    changes: tuple[FileChange, ...]  # files that differ between before and after
-    dropped: tuple[str, ...] = ()  # local commits the remote overrode, each with the reason
 
 
 class GitSource:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .credentials import GitCredentials, GitError
-from .source import GitSource, SyncResult
+from .results import SyncResult
+from .source import GitSource
 
 
 def source_of(spec: dict[str, Any]) -> GitSource:
