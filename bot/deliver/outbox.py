@@ -205,7 +205,6 @@ class Outbox:
             if self._stopping:  # parked as "sending"; stop() hands it back to the queue
                 return
             step = Step.from_json(delivery.requests[index])
-            self._observe("sending", delivery.channel, self.clock())
             try:
                 request = self._filled(delivery, channel.name, step)
             except _Wait:
@@ -218,7 +217,7 @@ class Outbox:
                 return
             try:
                 ids = await self.sender.send(
-                    channel, request, on_wire=self._sending, wire_key=delivery.channel
+                    channel, request, on_wire=functools.partial(self._on_wire, delivery.channel)
                 )
             except DeliveryError as exc:
                 if exc.retry_after is not None and request.purpose == "crosspost":
@@ -229,8 +228,6 @@ class Outbox:
                 else:
                     await self._fail(delivery, str(exc))
                 return
-            finally:
-                self._observe("idle", delivery.channel)
             if index == 0 and delivery.created_at is not None and self.observer is not None:
                 self.observer.first_sent((self.clock() - delivery.created_at).total_seconds())
             slot = index if step.slot is None else step.slot
@@ -246,6 +243,16 @@ class Outbox:
                 )  # fmt: skip
         self.store.finish(delivery.id, "sent", self.clock())
         self._observe("finished", delivery.channel, "sent")
+
+    def _on_wire(self, lane: str, sending: bool) -> None:
+        """A lane's request went out (after its slot) or was answered: `stop()` waits for a
+        request on the wire, and the health check times it."""
+        if sending:
+            self._sending.add(lane)
+            self._observe("sending", lane, self.clock())
+        else:
+            self._sending.discard(lane)
+            self._observe("idle", lane)
 
     def _filled(self, delivery: Delivery, channel: str, step: Step) -> Request:
         """The step's request, naming the messages it acts on by their ids.

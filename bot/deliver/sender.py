@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal, Protocol, TypeVar
 
 from ..domain import Channel
@@ -77,30 +78,20 @@ class Sender:
         channel: Channel,
         request: Request,
         *,
-        on_wire: set[str] | None = None,
-        wire_key: str | None = None,
+        on_wire: Callable[[bool], None] | None = None,
     ) -> list[str]:
         """Send once, within the limits; the message ids, or `DeliveryError`.
 
-        While the request is on the wire (paced, not yet answered) `wire_key` (the channel's
-        name by default) is in `on_wire`, for a caller that must not cancel it then.
+        `on_wire(True)` is called once the request has its slot and goes out, `on_wire(False)`
+        once it is answered: for a caller that must not cancel it meanwhile, or that counts
+        how long a request takes (not how long it waited for its slot).
         """
-        booked = await self.pacer.acquire(channel, request)
-        key = wire_key or channel.name
-        if on_wire is not None:
-            on_wire.add(key)
+        send = partial(self.publisher_for(channel).send, channel, request)
         try:
-            ids = await self.publisher_for(channel).send(channel, request)
+            ids = await self._paced(channel, request, send, on_wire)
         except DeliveryError as exc:
-            self.pacer.settle(booked, refused=exc.retry_after is not None)
-            if exc.retry_after:
-                self.pacer.penalize(channel, exc.retry_after, request)
             self._observe(channel, exc)
             raise
-        finally:
-            if on_wire is not None:
-                on_wire.discard(key)
-        self.pacer.settle(booked)
         self._observe(channel, None)
         return ids
 
@@ -108,12 +99,29 @@ class Sender:
         """A reading call about `channel` (what kind it is), counted like any request against
         the platform's overall limit, so asking about many channels at start is not refused."""
         question = Request(self.platform_of(channel), "GET", {}, purpose="read")
-        booked = await self.pacer.acquire(channel, question)
+        return await self._paced(channel, question, read)
+
+    async def _paced(
+        self,
+        channel: Channel,
+        request: Request,
+        call: Callable[[], Awaitable[T]],
+        on_wire: Callable[[bool], None] | None = None,
+    ) -> T:
+        """`call` in a slot the pacer booked for `request`; a 429 holds the destination up."""
+        booked = await self.pacer.acquire(channel, request)
+        if on_wire is not None:
+            on_wire(True)
         try:
-            answer = await read()
+            answer = await call()
         except DeliveryError as exc:
             self.pacer.settle(booked, refused=exc.retry_after is not None)
+            if exc.retry_after:
+                self.pacer.penalize(channel, exc.retry_after, request)
             raise
+        finally:
+            if on_wire is not None:
+                on_wire(False)
         self.pacer.settle(booked)
         return answer
 
