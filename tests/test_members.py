@@ -95,6 +95,29 @@ async def test_each_channel_gets_its_language_and_its_reminders_in_it(
         await app.stop()
 
 
+async def test_a_version_removed_after_a_restart_leaves_the_others_links(
+    site: Path, make_settings: Any, tg: FakeTelegram
+) -> None:
+    settings = make_settings(tg=tg, webhook=False)
+    app = await started(settings)
+    day = yesterday(app)
+    write_post(site / "content/ev/party.md", "Year-end party", "Food and music.", date=day,
+               extra="slug: party\n")  # fmt: skip
+    km = write_post(site / "content/ev/party.km.md", "ពិធីជប់លៀងចុងឆ្នាំ", "អាហារ។", date=day,
+                    extra="slug: party\nlang: km\n")  # fmt: skip
+    await wait_for(lambda: any("Also in: ភាសាខ្មែរ" in t for t in texts(tg, TG_CHAT)))
+    await app.outbox.drain()
+    await app.stop()
+    app = await started(settings)  # both versions are in the index unparsed
+    try:
+        km.unlink()
+        await wait_for(lambda: app.store.post("party@km").state == "removed")  # type: ignore[union-attr]
+        await wait_for(lambda: not any("Also in" in t for t in texts(tg, TG_CHAT)))
+        assert "party@km" not in app.lifecycle.posts
+    finally:
+        await app.stop()
+
+
 def _everything(tg: FakeTelegram, dc: FakeDiscord) -> list[Any]:
     return [m.text for m in tg.sent] + [m for ms in dc.messages.values() for m in ms]
 

@@ -129,6 +129,24 @@ async def test_renamed_file_is_not_a_new_post(site: Path, make_settings, tg, dc)
         await app.stop()
 
 
+async def test_a_copy_made_while_down_is_a_new_post_and_the_original_stays(
+    site: Path, make_settings, tg, dc
+) -> None:
+    settings = make_settings(tg=tg, dc=dc, webhook=False)
+    app = await started(settings)
+    post = write_post(site / "content/news/orig.md", "Trip", "Bus leaves at 8.")
+    await wait_for(lambda: tg_texts(tg))
+    await app.stop()
+    post.with_name("copy.md").write_bytes(post.read_bytes())
+    app = await started(settings)
+    try:
+        assert app.summary is not None and app.summary.renamed == []
+        orig = app.store.post("orig")
+        assert orig is not None and orig.state == "published" and orig.source == "news/orig.md"
+    finally:
+        await app.stop()
+
+
 async def test_future_post_waits_for_its_time(site: Path, make_settings, tg, dc) -> None:
     settings = make_settings(tg=tg, dc=dc)
     app = await started(settings)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
+from typing import Any
 
 from ..domain import Post, slug_of
 from ..errors import ContentError
@@ -64,6 +65,18 @@ class PostIndex(MutableMapping[str, Post]):
         self._lazy.pop(key, None)
         self._posts[key] = post
         self._join(key)
+
+    def pop(self, key: str, default: Any = None) -> Any:
+        """Forget `key` and return its post, or `default` where it is unknown or its file can
+        no longer be read (a removed file: the key goes all the same)."""
+        if key not in self:
+            return default
+        try:
+            post = self[key] if key in self._posts else self._load(self._lazy[key])
+        except ContentError:
+            post = default
+        del self[key]
+        return post
 
     def __delitem__(self, key: str) -> None:
         if key in self._lazy:

@@ -142,7 +142,7 @@ class Lifecycle(Reconciling):
                 self._plan(post, published=True)
                 summary.published.append(post.key)
                 await self._guild_event(post)
-                await self._siblings_changed(post)
+                await self._siblings_changed(post.key)
             return
         changed = state.digest != post.digest
         if state.state == "archived":
@@ -155,7 +155,7 @@ class Lifecycle(Reconciling):
                 summary.published.append(post.key)
                 self._plan(post, published=True)
                 await self._guild_event(post)
-                await self._siblings_changed(post)
+                await self._siblings_changed(post.key)
             else:
                 self.store.save_post(post, "scheduled", now)
                 self._plan(post, published=False)
@@ -169,13 +169,15 @@ class Lifecycle(Reconciling):
         else:
             self._plan(post, published=True)
 
-    async def _siblings_changed(self, post: Post) -> None:
+    async def _siblings_changed(self, key: str) -> None:
         """A version came or went: the published others now link to a different set, and
         channels may now get another one of them."""
-        for other in self.versions(post)[1:]:
-            state = self.store.post(other.key)
-            if state is not None and state.state == "published":
-                await self.announcer.update(other, version=state.version)
+        for other in self.posts.group(key):
+            state = self.store.post(other) if other != key else None
+            if state is None or state.state != "published":
+                continue
+            if (post := self.posts.get(other)) is not None:
+                await self.announcer.update(post, version=state.version)
 
     async def _guild_event(self, post: Post) -> None:
         """One Discord scheduled event per announcement: its default language's version."""
@@ -202,10 +204,9 @@ class Lifecycle(Reconciling):
         self.store.set_post_state(key, "removed", now)
         self.store.cancel(post_key=key)
         self.planner.remove_post(key)
-        gone = self.posts.pop(key, None)
+        self.posts.pop(key, None)
         summary.removed.append(key)
-        if gone is not None:
-            await self._siblings_changed(gone)
+        await self._siblings_changed(key)
         if self.guild_events is not None:
             await self.guild_events.remove(key)
         if self.retract_removed:

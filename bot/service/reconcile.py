@@ -68,7 +68,8 @@ class Reconciling:
             await self._report_content(error, summary)
         broken = {e.source for e in loaded.errors}
         known = self.store.posts()
-        if await self._detect_renames(loaded.posts, broken, summary, known=known):
+        seen = {p.key for p in loaded.posts} | {key for key, _ in loaded.unchanged}
+        if await self._detect_renames(loaded.posts, broken, summary, present=seen, known=known):
             known = self.store.posts()
         if first and not announce:  # the archive is recorded in one go, never announced
             fresh = [p for p in loaded.posts if p.key not in known]
@@ -89,7 +90,6 @@ class Reconciling:
             )
             if state is not None and (state.state == "scheduled" or upcoming) and key in self.posts:
                 await self.apply(self.posts[key], summary, archive=False, state=state)
-        seen = {p.key for p in loaded.posts} | {key for key, _ in loaded.unchanged}
         for key, state in known.items():
             if key not in seen and state.state != "removed" and state.source not in broken:
                 await self.remove(key, summary)
@@ -130,15 +130,16 @@ class Reconciling:
         posts: Sequence[Post],
         broken: set[str],
         summary: Summary,
+        *,
         gone: set[str] | None = None,
+        present: set[str] | None = None,
         known: dict[str, PostState] | None = None,
     ) -> bool:
-        """Posts whose file moved keep their identity. True when any was renamed."""
+        """Posts whose file moved keep their identity: a new post with the bytes of a known
+        one whose file is `gone` (file events), or whose key is not `present` in the content
+        folder any more (start-up). True when any was renamed."""
         known = self.store.posts() if known is None else known
         before = len(summary.renamed)
-        present = {p.key for p in posts} | {
-            k for k, src in self.posts.sources().items() if src not in (gone or set())
-        }
         by_digest: dict[str, list[str]] = {}
         for key, state in known.items():
             if state.state != "removed":
@@ -148,7 +149,7 @@ class Reconciling:
                 continue
             for key in by_digest.get(post.digest, []):
                 state = known[key]
-                moved = state.source in gone if gone is not None else key not in present
+                moved = state.source in gone if gone is not None else key not in (present or ())
                 if moved and state.source not in broken:
                     self.store.rename_post(key, post.key, post.source, self.clock())
                     self.planner.remove_post(key)
