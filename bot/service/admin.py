@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from ..domain import Channel, Post, channels_for
+from ..domain import Channel, Post
 from ..errors import AdminError
 from ..i18n import Words
 from ..ingest.writer import MAX_PHOTOS, Photo, PhotoError
@@ -113,7 +113,7 @@ class AdminOps:
         if publish_at is not None:
             return await self._schedule_new(title, text, publish_at, photos, channels, w)
         post, summary = await self._create(title, text, photos, channels, None, w)
-        targets = channels_for(post, list(self.channels.values()))
+        targets = self.lifecycle.announcer.targets(post, None)
         # TRANSLATORS: instead of channel names, when an announcement goes to no channel.
         where = ", ".join(c.name for c in targets) or w._("no channel")
         count = len(post.images)
@@ -249,7 +249,7 @@ class AdminOps:
     async def resend(self, query: str, channel: str | None = None, w: Words = ENGLISH) -> str:
         post = self.find_post(query, w)
         only = self.check_channels([channel], w) if channel else None
-        targets = only or [c.name for c in channels_for(post, list(self.channels.values()))]
+        targets = [c.name for c in self.lifecycle.announcer.targets(post, only)]
         if not targets:
             message = w._("{title} goes to no channel; name one: {known}.")
             raise AdminError(

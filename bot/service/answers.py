@@ -84,6 +84,9 @@ def _what(job: JobSpec, posts: Mapping[str, Post], w: Words) -> str:
     if job.kind == "remind":
         # TRANSLATORS: a scheduled job in /queue; {offset} is like 1d or 2h.
         return w._("{offset} reminder of {title}").format(offset=job.offset, title=title)
+    if job.kind == "unpin":
+        # TRANSLATORS: a scheduled job in /queue: a pinned announcement comes down after its event.
+        return w._("unpin {title}: its event is over").format(title=title)
     # TRANSLATORS: a scheduled job in /queue; {name} is the reminder's name in the configuration.
     return w._("recurring reminder {name}").format(name=job.name)
 
