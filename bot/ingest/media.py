@@ -243,9 +243,9 @@ def _encode_jpeg(source: Path) -> bytes:
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
+    """An image JPEG can store; transparency is flattened onto white."""
     from PIL import Image
 
-    """An image JPEG can store; transparency is flattened onto white."""
     if image.mode in ("RGB", "L"):
         return image
     rgba = image.convert("RGBA")

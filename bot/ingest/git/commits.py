@@ -159,12 +159,8 @@ def replay(
         theirs = {p: (m, s) for p, m, s in edits_between(repo, tree_of(repo, base), onto_tree)}
     tip, tip_tree = onto, onto_tree
     for commit in commits:
-        parent_tree = tree_of(repo, commit.parents[0]) if commit.parents else None
-        mine = (
-            edits_between(repo, parent_tree, commit.tree)
-            if parent_tree is not None
-            else [(e[0], e[1], e[2]) for e in _all_files(repo, commit.tree)]
-        )
+        # every commit from `local_commits` has a parent: it stops at a parentless one
+        mine = edits_between(repo, tree_of(repo, commit.parents[0]), commit.tree)
         clashes = [
             os.fsdecode(path)
             for path, mode, sha in mine
@@ -187,9 +183,3 @@ def replay(
         )
         tip, tip_tree = rebuilt.id, new_tree
     return tip
-
-
-def _all_files(repo: Repo, tree: ObjectID) -> list[FileEdit]:
-    from dulwich.object_store import iter_tree_contents
-
-    return [(e.path, e.mode, e.sha) for e in iter_tree_contents(repo.object_store, tree) if e.path]

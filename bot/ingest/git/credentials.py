@@ -93,6 +93,11 @@ class GitCredentials:
         return secret_forms(self.token, self.username) if self.token else []
 
 
+def remote_secrets(credentials: GitCredentials, url: str) -> list[str]:
+    """Every string to hide for a remote: the credentials' secrets and those in its URL."""
+    return [*credentials.secrets(), *url_secrets(url)]
+
+
 class GitError(BotError):
     """A git operation failed. The message says what and what to do, already redacted.
 

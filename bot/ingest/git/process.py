@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .credentials import GitCredentials, GitError, redact_text, url_secrets
+from .credentials import GitCredentials, GitError, redact_text, remote_secrets
 from .results import FileChange, SyncResult
 
 log = logging.getLogger("bot.ingest.git")
@@ -49,7 +49,7 @@ class Repository:
         self._spec = {"url": url, "branch": branch, "checkout": str(checkout),
                       "author": author, "timeout": timeout}  # fmt: skip
         self._timeout = timeout
-        self._secrets = [*credentials.secrets(), *url_secrets(url)]
+        self._secrets = remote_secrets(credentials, url)
         self._env = {**os.environ, **_credential_env(credentials)}
         self.outcome = Outcome(None, tuple(self.folders))
 

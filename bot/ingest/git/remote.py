@@ -22,7 +22,8 @@ from dulwich.pack import UnpackedObject
 from dulwich.refs import Ref
 from dulwich.repo import Repo
 
-from .credentials import GitCredentials, GitError, redact_url, strip_userinfo, url_secrets
+from .commits import is_ancestor
+from .credentials import GitCredentials, GitError, redact_url, remote_secrets, strip_userinfo
 from .failures import Kind, translate
 
 _SCP_LIKE = re.compile(r"^(?:[^@/:\s]+@)?[^@/:\s]+:(?!//)")
@@ -48,7 +49,6 @@ def classify(url: str) -> Kind:
 class PushOutcome:
     pushed: bool
     behind: bool = False  # the remote branch moved on: fetch, re-apply, push again
-    remote_head: ObjectID | None = None
     reason: str = ""
 
 
@@ -62,7 +62,7 @@ class Remote:
         self._timeout = timeout
         self.display = redact_url(url)
         self.config_url = strip_userinfo(url)  # stored in .git/config: no credentials
-        self.secrets = [*credentials.secrets(), *url_secrets(url)]
+        self.secrets = remote_secrets(credentials, url)
 
     # -- clients ----------------------------------------------------------------------------
     def _client(self) -> tuple[GitClient, str]:
@@ -168,8 +168,6 @@ class Remote:
 
     def push(self, repo: Repo, branch: str, new: ObjectID, base: ObjectID | None) -> PushOutcome:
         """Move the remote `branch` to `new` if it still is at `base` (or an ancestor of `new`)."""
-        from dulwich.graph import can_fast_forward
-
         ref = Ref(b"refs/heads/" + branch.encode())
         state: dict[str, ObjectID | None] = {}
 
@@ -178,9 +176,7 @@ class Remote:
             state["remote"] = current
             if current is None or current == new:
                 return {}
-            if current != base and not (
-                current in repo.object_store and can_fast_forward(repo, current, new)
-            ):
+            if current != base and not is_ancestor(repo, current, new):
                 state["behind"] = current
                 return {}
             return {ref: new}
@@ -207,12 +203,12 @@ class Remote:
                 secrets=self.secrets,
             )
         if state.get("behind"):
-            return PushOutcome(pushed=False, behind=True, remote_head=remote)
+            return PushOutcome(pushed=False, behind=True)
         problem = (result.ref_status or {}).get(ref)
         if problem:
             moved = any(w in problem for w in ("fetch first", "non-fast-forward", "unable to"))
-            return PushOutcome(pushed=False, behind=moved, remote_head=remote, reason=problem)
-        return PushOutcome(pushed=True, remote_head=new)
+            return PushOutcome(pushed=False, behind=moved, reason=problem)
+        return PushOutcome(pushed=True)
 
     # -- errors ------------------------------------------------------------------------------
     @contextmanager
