@@ -51,6 +51,8 @@ async def run_service(
     leadership = Leadership(store, clock=lambda: datetime.now(tz))
     health, relay = Health(role="standby"), PushRelay()
     metrics = metrics_of(store) if settings.http is not None else None
+    if metrics is not None:
+        metrics.set_leader(False)  # standing by until the lease is this process's
     web = web_server(settings, health, metrics, relay)
     try:
         if web is not None:
