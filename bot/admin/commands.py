@@ -35,6 +35,10 @@ EDITOR_COMMANDS = frozenset({"announce", "preview"})  # what editors may use
 HELP_SUMMARY = N_("What this bot does and how to use it")
 
 
+def failed(w: Words) -> str:
+    return w._("Sorry, that did not work because of an error on my side. It has been logged.")
+
+
 def help_text(association: str, w: Words, *, editor: bool = False) -> str:
     if editor:
         head = w._("Commands for editors of the {association} announcement bot:")

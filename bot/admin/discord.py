@@ -101,22 +101,19 @@ class AdminTree(app_commands.CommandTree[discord.Client]):
 class DiscordAdmin:
     def __init__(
         self, ops: AdminOps, client: discord.Client, cfg: DiscordCfg, *,
-        drafts: Drafts | None = None, send: Send | None = None, admin_cfg: AdminCfg | None = None,
+        drafts: Drafts, send: Send, admin_cfg: AdminCfg,
     ) -> None:  # fmt: skip
         self.admin, self.client, self.gateway_url = ops, client, cfg.gateway_url
-        options = admin_cfg or AdminCfg()
-        editors = _ids(options.editor_roles, "editor role") if drafts is not None else set()
+        editors = _ids(admin_cfg.editor_roles, "editor role")
         self.tree = AdminTree(
             client, _ids(cfg.guild_ids, "guild"), _ids(cfg.admin_roles, "role"), editors
         )
-        self.drafts: DiscordDrafts | None = None
-        if drafts is not None and send is not None:
-            self.drafts = DiscordDrafts(
-                drafts, client, send, role=self.tree.role, admin_channel=cfg.admin_channel,
-                tz=ops.queries.tz, clock=ops.clock, publish_hour=ops.publish_hour,
-            )  # fmt: skip
-            drafts.desks["discord"] = self.drafts
-        install(self.tree, Commands(ops, self.drafts, options.confirm, self.tree.role))
+        self.drafts = DiscordDrafts(
+            drafts, client, send, role=self.tree.role, admin_channel=cfg.admin_channel,
+            tz=ops.queries.tz, clock=ops.clock, publish_hour=ops.publish_hour,
+        )  # fmt: skip
+        drafts.desks["discord"] = self.drafts
+        install(self.tree, Commands(ops, self.drafts, admin_cfg.confirm, self.tree.role))
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

@@ -36,15 +36,15 @@ def _split_channels(value: str | None) -> list[str] | None:
 
 @dataclass
 class Commands:
-    """What the handlers share: the admin use-cases and, when on, the drafts."""
+    """What the handlers share: the admin use-cases and the drafts."""
 
     admin: AdminOps
-    drafts: DiscordDrafts | None = None
+    drafts: DiscordDrafts
     confirm: bool = True
     role: Role = lambda interaction: "admin"
 
     def drafting(self, interaction: discord.Interaction) -> bool:
-        return self.drafts is not None and (self.confirm or self.role(interaction) != "admin")
+        return self.confirm or self.role(interaction) != "admin"
 
     async def new_post(
         self, interaction: discord.Interaction, title: str, text: str,
@@ -57,7 +57,7 @@ class Commands:
         if self.drafting(interaction) or any(images):
             await interaction.response.defer(ephemeral=True, thinking=True)
         photos = await download(images, w)
-        if self.drafts is not None and self.drafting(interaction):
+        if self.drafting(interaction):
             actor = person(interaction.user, self.role(interaction) or "editor", w)
             shown = await self.drafts.drafts.create(
                 actor, title, text, photos, channels, publish_at=when, w=w
@@ -150,8 +150,7 @@ def _preview(tree: Tree, commands: Commands, suggest: Suggest) -> None:
         found = admin.find_post(post, w)
         await interaction.response.defer(ephemeral=True, thinking=True)  # images take a while
         shown = admin.preview(found.key, w)
-        drafts = commands.drafts
-        picture = await drafts.drafts.picture(shown.document) if drafts is not None else None
+        picture = await commands.drafts.drafts.picture(shown.document)
         if picture is not None:
             file = discord.File(picture, filename=PICTURE_NAME)
             await answer(interaction, shown.text, files=[file])

@@ -127,10 +127,9 @@ class DiscordDrafts:
 
     async def show(self, interaction: discord.Interaction, shown: Shown, w: Words) -> None:
         """The draft, privately: its picture (or the text preview) and its buttons."""
-        text = shown.text if shown.picture else f"{shown.text}\n\n{shown.preview}"
         files = [discord.File(shown.picture, filename=PICTURE_NAME)] if shown.picture else []
         view = self.view(shown, w) if shown.actions else None
-        await answer(interaction, text, files=files, view=view)
+        await answer(interaction, shown.caption, files=files, view=view)
 
     # -- the Desk of the drafts service -----------------------------------------------------
     async def review(self, shown: Shown) -> bool:
@@ -138,9 +137,8 @@ class DiscordDrafts:
             return False
         w = self.drafts.desk_words
         channel = Channel("admin", "discord", channel_id=self.admin_channel)
-        text = shown.text if shown.picture else f"{shown.text}\n\n{shown.preview}"
         picture = str(shown.picture) if shown.picture else None
-        request = discord_picture(channel, picture, text, buttons(shown, w, self.tz))
+        request = discord_picture(channel, picture, shown.caption, buttons(shown, w, self.tz))
         try:
             ids = await self.send(channel, request)
         except DeliveryError as exc:

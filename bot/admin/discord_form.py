@@ -15,6 +15,7 @@ import discord
 from ..errors import AdminError
 from ..format.discord import fit_content
 from ..i18n import Words, words
+from .commands import failed
 
 log = logging.getLogger(__name__)
 FORM_TIMEOUT = 15 * 60.0
@@ -24,10 +25,6 @@ FORM_TITLE = 45  # a modal's title, in characters
 def words_of(interaction: discord.Interaction) -> Words:
     """The words of the language the member's Discord client uses."""
     return words(str(getattr(interaction.locale, "value", interaction.locale)))
-
-
-def failed(w: Words) -> str:
-    return w._("Sorry, that did not work because of an error on my side. It has been logged.")
 
 
 Submit = Callable[[discord.Interaction, str, str], Awaitable[None]]

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Message, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Chat,
+    Message,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -24,7 +32,7 @@ from ..i18n import Words, words
 from ..service.admin import AdminOps
 from ..service.drafts import Drafts
 from ..store.repo import ShownAt
-from .commands import COMMANDS, EDITOR_COMMANDS, HELP_SUMMARY, NAMES, help_text
+from .commands import COMMANDS, EDITOR_COMMANDS, HELP_SUMMARY, NAMES, failed, help_text
 from .telegram_answers import Send, answer_press, send_answer
 from .telegram_auth import ChatAdmins
 from .telegram_commands import (
@@ -50,10 +58,6 @@ def member_help(name: str, w: Words) -> str:
                "association's admins.").format(name=name)  # fmt: skip
 
 
-def failed(w: Words) -> str:
-    return w._("Sorry, that did not work because of an error on my side. It has been logged.")
-
-
 class TelegramAdmin:
     def __init__(
         self,
@@ -64,22 +68,19 @@ class TelegramAdmin:
         chats: Iterable[str],
         association: str,
         send: Send,
-        drafts: Drafts | None = None,
-        admin_cfg: AdminCfg | None = None,
+        drafts: Drafts,
+        admin_cfg: AdminCfg,
     ) -> None:
         self.admin, self.bot, self.association, self.send = ops, bot, association, send
         self.admin_chat = str(cfg.admin_chat) if cfg.admin_chat else None
         self.auth = ChatAdmins(bot, cfg.admins, list(chats) if cfg.chat_admins_are_admins else [])
         self._poll_error: tuple[datetime, str] | None = None
-        options = admin_cfg or AdminCfg()
-        self.confirm, self.editors = options.confirm, set(options.editors)
-        self.drafts: TelegramDrafts | None = None
-        if drafts is not None:
-            self.drafts = TelegramDrafts(
-                drafts, send, role=self.role, admin_chat=self.admin_chat, admins=cfg.admins,
-                tz=ops.queries.tz, clock=ops.clock, publish_hour=ops.publish_hour,
-            )  # fmt: skip
-            drafts.desks["telegram"] = self.drafts
+        self.confirm, self.editors = admin_cfg.confirm, set(admin_cfg.editors)
+        self.drafts = TelegramDrafts(
+            drafts, send, role=self.role, admin_chat=self.admin_chat, admins=cfg.admins,
+            tz=ops.queries.tz, clock=ops.clock, publish_hour=ops.publish_hour,
+        )  # fmt: skip
+        drafts.desks["telegram"] = self.drafts
         self.albums = Albums()
         self.menus: set[str] = set()  # the languages whose command lists are set
         self.background: set[asyncio.Task[None]] = set()
@@ -126,7 +127,7 @@ class TelegramAdmin:
         """admin, editor, or None for anyone else."""
         if await self.auth.allows(user_id):
             return "admin"
-        return "editor" if user_id in self.editors and self.drafts is not None else None
+        return "editor" if user_id in self.editors else None
 
     async def register_commands(self, langs: Sequence[str] = ("en",)) -> None:
         """Members see /help only; admins (and the admin chat) every command, editors theirs.
@@ -134,7 +135,7 @@ class TelegramAdmin:
         English at start; the lists for apps in Khmer or Japanese when someone writing in that
         language first sends a command (its catalogue is loaded then anyway)."""
         admins = sorted(await self.auth.everyone())
-        editors = sorted(self.editors - set(admins)) if self.drafts is not None else []
+        editors = sorted(self.editors - set(admins))
         for lang in langs:
             self.menus.add(lang)
             w = words(lang)
@@ -157,17 +158,21 @@ class TelegramAdmin:
             log.warning("Telegram: cannot set the command list for %s: %s", where, exc.message)
 
     # -- updates --------------------------------------------------------------------------------
+    def _ignored(self, chat: Chat) -> bool:
+        """A group other than the admin chat: its messages are not for the bot."""
+        return chat.type != "private" and str(chat.id) != self.admin_chat
+
     async def _on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg = update.message
         if msg is None or not msg.media_group_id:
             return
-        if msg.chat.type != "private" and str(msg.chat.id) != self.admin_chat:
+        if self._ignored(msg.chat):
             return
         self.albums.note(msg)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None or self.drafts is None:
+        if query is None:
             return
         try:
             await self.drafts.on_press(query)
@@ -179,9 +184,9 @@ class TelegramAdmin:
 
     async def _on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         msg = update.message
-        if msg is None or self.drafts is None:
+        if msg is None:
             return
-        if msg.chat.type != "private" and str(msg.chat.id) != self.admin_chat:
+        if self._ignored(msg.chat):
             return
         try:
             await self.drafts.on_reply(msg)
@@ -198,7 +203,7 @@ class TelegramAdmin:
         if parsed is None:
             return
         command, args = parsed
-        if chat.type != "private" and str(chat.id) != self.admin_chat:
+        if self._ignored(chat):
             log.debug("Telegram: /%s in chat %s ignored (not the admin chat)", command, chat.id)
             return
         role, w = await self.role(user.id), words(user.language_code)
@@ -230,13 +235,13 @@ class TelegramAdmin:
             return [Answer(late.format(command=f"/{command}"))]
         reply, user = msg.reply_to_message, msg.from_user
         try:
-            if command == "preview" and self.drafts is not None:
+            if command == "preview":
                 return await self._preview(args, w)
             photos = await self.albums.photos(msg, w) if needs_photos(command) else []
             quoted = (reply.text or reply.caption) if reply is not None else None
             incoming = Incoming(command, args, quoted, photos)
             drafter = None
-            if self.drafts is not None and user is not None and (self.confirm or role != "admin"):
+            if user is not None and (self.confirm or role != "admin"):
                 drafter = self.drafts.drafter(person(user, role, w), w)
             return await handle(self.admin, incoming, w, drafter)
         except AdminError as exc:
@@ -248,11 +253,10 @@ class TelegramAdmin:
     async def _preview(self, query: str, w: Words) -> list[Answer]:
         """The picture of both platforms, the description as its caption; without a renderer,
         the text preview."""
-        assert self.drafts is not None
         preview = self.admin.preview(query, w)
         picture = await self.drafts.drafts.picture(preview.document)
         if picture is None:
-            return preview_answers(self.admin, query, w)
+            return preview_answers(preview)
         return [Answer(preview.text, picture=picture)]
 
     # -- answers --------------------------------------------------------------------------------
@@ -270,6 +274,6 @@ class TelegramAdmin:
             if sent is None:
                 log.warning("Telegram: could not answer user %s", user_id)
                 return
-            if answer.draft and self.drafts is not None and sent:
+            if answer.draft and sent:
                 at = ShownAt("telegram", str(where), sent, "draft")
                 self.drafts.drafts.note(answer.draft, at)

@@ -52,11 +52,15 @@ def answer_request(chat: Channel, answer: Answer) -> Request:
 
 
 async def send_answer(
-    send: Send, chat_id: int | str, answer: Answer, reply_to: int | None = None
-) -> str | None:
-    """Send one answer; the new message's id, or None when it could not be sent (logged)."""
+    send: Send, chat_id: int | str, answer: Answer, reply_to: int | None = None,
+    *, markup: dict[str, object] | None = None,
+) -> str | None:  # fmt: skip
+    """Send one answer (with `markup` as its reply markup, when given); the new message's id,
+    or None when it could not be sent (logged)."""
     chat = chat_of(chat_id)
     request = answer_request(chat, answer)
+    if markup is not None:
+        request = with_markup(request, markup)
     if reply_to is not None:
         request = TELEGRAM_PROFILE.reply(request, chat, str(reply_to))
     try:

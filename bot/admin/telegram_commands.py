@@ -21,6 +21,7 @@ from ..format.describe import first_html
 from ..i18n import Words, words
 from ..ingest.writer import Photo
 from ..service.admin import AdminOps
+from ..service.answers import Preview
 from .when import split_when
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:[ \t]+|\n|$)(.*)$", re.S)
@@ -135,9 +136,8 @@ def unknown_command(command: str, w: Words) -> str:
     return message.format(command=f"/{command}", help="/help")
 
 
-def preview_answers(admin: AdminOps, query: str, w: Words) -> list[Answer]:
+def preview_answers(preview: Preview) -> list[Answer]:
     """Today's text preview: a description, then the first message as Telegram shows it."""
-    preview = admin.preview(query, w)
     answers = [Answer(preview.text)]
     if shown := first_html(preview.requests.get("telegram", [])):
         answers.append(Answer(shown, html=True))
@@ -147,15 +147,14 @@ def preview_answers(admin: AdminOps, query: str, w: Words) -> list[Answer]:
 async def handle(
     admin: AdminOps, msg: Incoming, w: Words = ENGLISH, drafter: Drafter | None = None
 ) -> list[Answer]:
-    """Carry out one command; AdminError escapes with the message for the admin. With a
-    `drafter`, a new announcement becomes a draft instead of going out."""
+    """Carry out one command but /preview (`TelegramAdmin` answers it, with its picture);
+    AdminError escapes with the message for the admin. With a `drafter`, a new announcement
+    becomes a draft instead of going out."""
     match msg.command:
         case "announce":
             return await _announce(admin, msg, w, drafter)
         case "schedule":
             return await _schedule(admin, msg, w, drafter)
-        case "preview":
-            return preview_answers(admin, msg.args, w)
         case "remind":
             return [Answer(await _remind(admin, msg, w))]
         case "queue":

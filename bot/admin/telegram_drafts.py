@@ -14,23 +14,14 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message, User
 
-from ..errors import DeliveryError
-from ..format.admin import force_reply, with_markup
+from ..format.admin import force_reply
 from ..i18n import Words, words
 from ..ingest.writer import Photo
 from ..service.answers import quoted
 from ..service.drafts import Drafts, Outcome, Person, Shown
 from ..store.repo import ShownAt
 from .buttons import buttons, parse_data
-from .telegram_answers import (
-    TELEGRAM_PROFILE,
-    Send,
-    answer_press,
-    answer_request,
-    chat_of,
-    drop_buttons,
-    send_answer,
-)
+from .telegram_answers import Send, answer_press, drop_buttons, send_answer
 from .telegram_commands import Answer, Drafter
 from .when import EXAMPLES, WhenError, parse_when
 
@@ -70,9 +61,8 @@ class TelegramDrafts:
         return make
 
     def answer(self, shown: Shown, w: Words) -> Answer:
-        text = shown.text if shown.picture else f"{shown.text}\n\n{shown.preview}"
         keys = buttons(shown, w, self.tz)
-        return Answer(text, picture=shown.picture, buttons=keys, draft=shown.draft.token)
+        return Answer(shown.caption, picture=shown.picture, buttons=keys, draft=shown.draft.token)
 
     # -- the Desk of the drafts service -----------------------------------------------------
     async def review(self, shown: Shown) -> bool:
@@ -126,17 +116,10 @@ class TelegramDrafts:
         title = quoted(draft.title) if draft else ""
         ask = w._("When should {title} go out? Reply to this message with the time, like "
                   "{examples}.").format(title=title, examples=EXAMPLES)  # fmt: skip
-        where = chat_of(chat)
-        request = with_markup(answer_request(where, Answer(ask)), force_reply("fri 18:00"))
-        if reply_to is not None:
-            request = TELEGRAM_PROFILE.reply(request, where, str(reply_to))
-        try:
-            ids = await self.send(where, request)
-        except DeliveryError as exc:  # the admin may press again
-            log.warning("Telegram: cannot ask for a time: %s", exc)
-            return
-        if isinstance(ids, list) and ids:
-            self.drafts.note(token, ShownAt("telegram", str(chat), str(ids[0]), "ask"))
+        markup = force_reply("fri 18:00")
+        # not sent (logged): the admin may press again
+        if message := await send_answer(self.send, chat, Answer(ask), reply_to, markup=markup):
+            self.drafts.note(token, ShownAt("telegram", str(chat), message, "ask"))
 
     async def _settle(
         self, outcome: Outcome, chat: int, message_id: int | None, query_id: str

@@ -31,6 +31,11 @@ class Shown:
     preview: str  # the text preview, for answers without a picture
     actions: tuple[str, ...]
 
+    @property
+    def caption(self) -> str:
+        """The words under the picture; without one, the text preview below them."""
+        return self.text if self.picture else f"{self.text}\n\n{self.preview}"
+
 
 @dataclass(frozen=True)
 class Outcome:
