@@ -7,6 +7,7 @@ state, so a start while Discord cannot be asked still knows it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -56,18 +57,25 @@ def lanes(channels: Mapping[str, Channel]) -> dict[str, Channel]:
 
 
 async def learn_kinds(sender: Sender, store: Store, channels: dict[str, Channel]) -> None:
-    """Ask Discord what each bot channel is, update `channels` in place and remember it."""
-    for name, channel in list(channels.items()):
-        learn = getattr(sender.publisher_for(channel), "channel_info", None)
-        key = _meta_key(channel)
-        if learn is None or key is None:
-            continue
+    """Ask Discord what each bot channel is, update `channels` in place and remember it. The
+    questions go out together (paced), so an unreachable Discord costs one timeout, not one
+    per channel."""
+
+    async def learn(name: str, channel: Channel, key: str) -> None:
+        ask = getattr(sender.publisher_for(channel), "channel_info", None)
+        if ask is None:
+            return
         try:
-            info = await sender.ask(channel, partial(learn, channel.channel_id))
+            info = await sender.ask(channel, partial(ask, channel.channel_id))
         except DeliveryError as exc:
             log.warning("channel %s: cannot tell what it is (%s)", name, exc)
-            continue
+            return
         store.set_meta(key, json.dumps(info))
         channels[name] = learned = with_kind(channel, info)
         if channel.crosspost and learned.kind != "announcement":
             log.warning("channel %s: crosspost needs an announcement channel", name)
+
+    await asyncio.gather(*(
+        learn(name, channel, key) for name, channel in list(channels.items())
+        if (key := _meta_key(channel)) is not None
+    ))  # fmt: skip

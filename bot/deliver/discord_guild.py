@@ -14,16 +14,9 @@ import aiohttp
 import discord
 
 from . import discord_permissions as perm
-from .probe import PROBE_TIMEOUT, Check, failed
+from .probe import PROBE_TIMEOUT, Unanswered, failed
 
 INVITE = "https://discord.com/oauth2/authorize?client_id={app}&scope=bot+applications.commands"
-
-
-class Unanswered(Exception):
-    """A reading call failed; the check's line is ready."""
-
-    def __init__(self, check: Check) -> None:
-        self.check = check
 
 
 @dataclass(frozen=True)

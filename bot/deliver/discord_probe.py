@@ -19,8 +19,8 @@ from ..domain import Channel
 from ..errors import DeliveryError
 from . import discord_permissions as perm
 from .discord import make_client, parse_webhook_url
-from .discord_guild import GuildFacts, Unanswered, guild_facts, invite_url, translated
-from .probe import PROBE_TIMEOUT, Check, Needs, failed, passed, warning
+from .discord_guild import GuildFacts, guild_facts, invite_url, translated
+from .probe import PROBE_TIMEOUT, Check, Needs, Unanswered, failed, passed, warning
 
 TOKEN_ENV = "DISCORD_BOT_TOKEN"
 WEBHOOK_HELP = "the channel's settings → Integrations → Webhooks → Copy Webhook URL"

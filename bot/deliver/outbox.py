@@ -197,8 +197,7 @@ class Outbox:
     async def _process(self, delivery: Delivery) -> None:
         channel = self.channels[delivery.channel]
         if delivery.not_after is not None and self.clock() >= delivery.not_after:
-            self.store.finish(delivery.id, "cancelled", self.clock(), "the event has started")
-            self._observe("finished", delivery.channel, "cancelled")
+            self._finish(delivery, "cancelled", "the event has started")
             log.info("dropped %s of %s: the event has started", delivery.kind, delivery.post_key)
             return
         for index in range(delivery.progress, len(delivery.requests)):
@@ -212,8 +211,7 @@ class Outbox:
                                     "announcement to be sent", self.clock())  # fmt: skip
                 return
             except KeyError:
-                self.store.finish(delivery.id, "cancelled", self.clock(),
-                                  "the message it acts on was never sent")  # fmt: skip
+                self._finish(delivery, "cancelled", "the message it acts on was never sent")
                 return
             try:
                 ids = await self.sender.send(
@@ -228,8 +226,8 @@ class Outbox:
                 else:
                     await self._fail(delivery, str(exc))
                 return
-            if index == 0 and delivery.created_at is not None and self.observer is not None:
-                self.observer.first_sent((self.clock() - delivery.created_at).total_seconds())
+            if index == 0 and delivery.created_at is not None:
+                self._observe("first_sent", (self.clock() - delivery.created_at).total_seconds())
             slot = index if step.slot is None else step.slot
             recorded = list(step.keep_ids) if step.keep_ids is not None else ids
             if request.purpose in ACTIONS:
@@ -241,8 +239,7 @@ class Outbox:
                     delivery, index, slot, step.request.method, recorded, role_of(delivery.kind),
                     self.clock(),
                 )  # fmt: skip
-        self.store.finish(delivery.id, "sent", self.clock())
-        self._observe("finished", delivery.channel, "sent")
+        self._finish(delivery, "sent")
 
     def _on_wire(self, lane: str, sending: bool) -> None:
         """A lane's request went out (after its slot) or was answered: `stop()` waits for a
@@ -294,9 +291,12 @@ class Outbox:
         if self.observer is not None:
             getattr(self.observer, what)(*args)
 
+    def _finish(self, delivery: Delivery, state: str, error: str | None = None) -> None:
+        self.store.finish(delivery.id, state, self.clock(), error)
+        self._observe("finished", delivery.channel, state)
+
     async def _fail(self, delivery: Delivery, error: str) -> None:
-        self.store.finish(delivery.id, "failed", self.clock(), error)
-        self._observe("finished", delivery.channel, "failed")
+        self._finish(delivery, "failed", error)
         what = f"post {delivery.post_key}" if delivery.post_key else delivery.kind
         text = f"Delivery of {what} to {delivery.channel} failed: {error}"
         log.error(text)

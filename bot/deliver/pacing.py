@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..domain import Channel
+from ..domain import Channel, crosspost_lane
 from ..format.model import Request
 
 # Discord allows 50 requests a second overall; discord.py makes some of its own that are not
@@ -117,6 +117,11 @@ class Pacer:
     def _key(channel: Channel) -> str:
         return f"tg:{channel.chat_id}" if channel.platform == "telegram" else f"dc:{channel.name}"
 
+    def _block_key(self, channel: Channel, crosspost: bool) -> str:
+        """What a 429 holds up: the destination, or only its crossposts."""
+        key = self._key(channel)
+        return crosspost_lane(key) if crosspost else key
+
     def _windows(self, channel: Channel, crosspost: bool = False) -> list[RollingWindow]:
         if crosspost:
             if channel.name not in self._crossposts:
@@ -135,7 +140,7 @@ class Pacer:
 
     def _wait(self, channel: Channel, cost: int, now: float, crosspost: bool = False) -> float:
         key = self._key(channel)
-        blocked = self._blocked.get(key + "+crosspost" if crosspost else key, 0.0)
+        blocked = self._blocked.get(self._block_key(channel, crosspost), 0.0)
         waits = [blocked - now, self._next_free.get(key, now) - now]
         waits += [w.wait(cost, now) for w in self._windows(channel, crosspost)]
         return max(waits)
@@ -195,7 +200,6 @@ class Pacer:
     def penalize(self, channel: Channel, seconds: float, request: Request | None = None) -> None:
         """The platform said to wait: nothing more goes to this destination until then (a
         refused crosspost holds up only the channel's crossposts)."""
-        key = self._key(channel)
-        if request is not None and request.purpose == "crosspost":
-            key += "+crosspost"
+        crosspost = request is not None and request.purpose == "crosspost"
+        key = self._block_key(channel, crosspost)
         self._blocked[key] = max(self._blocked.get(key, 0.0), self.monotonic() + seconds)

@@ -33,6 +33,13 @@ def passed(name: str, detail: str) -> Check:
     return Check(name, True, detail)
 
 
+class Unanswered(Exception):
+    """A reading call failed; the check's line is ready."""
+
+    def __init__(self, check: Check) -> None:
+        self.check = check
+
+
 def failed(name: str, detail: str, fix: str) -> Check:
     return Check(name, False, detail, fix)
 

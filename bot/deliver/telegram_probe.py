@@ -13,19 +13,12 @@ from telegram import Bot, ChatFullInfo
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 
 from ..domain import Channel
-from .probe import PROBE_TIMEOUT, Check, Needs, failed, passed, warning
+from .probe import PROBE_TIMEOUT, Check, Needs, Unanswered, failed, passed, warning
 from .telegram import _network_reason
 from .telegram_rights import ChatFacts, MemberFacts, judge
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 T = TypeVar("T")
-
-
-class _Unanswered(Exception):
-    """A reading call failed; the check's line is ready."""
-
-    def __init__(self, check: Check) -> None:
-        self.check = check
 
 
 class TelegramProbe:
@@ -78,7 +71,7 @@ class TelegramProbe:
                 found = await self._call(name, ref, key, asked)
                 rights = {k: v for k, v in found.to_dict().items() if k.startswith("can_")}
                 member = MemberFacts(found.status, rights)
-        except _Unanswered as exc:
+        except Unanswered as exc:
             return [exc.check]
         return judge(name, chat, member, needs, channel.thread_id)
 
@@ -114,20 +107,20 @@ class TelegramProbe:
                 return await call
         except BadRequest as exc:
             if "not found" in exc.message.lower():
-                raise _Unanswered(failed(
+                raise Unanswered(failed(
                     name, f"Telegram knows no chat {ref} that the bot can see",
                     f"check {key} (a public chat may be given as @username), and add the bot "
                     "to the chat (a channel: as an admin with 'Post messages')",
                 )) from None  # fmt: skip
-            raise _Unanswered(failed(name, f"Telegram: {exc.message}", f"check {key}")) from None
+            raise Unanswered(failed(name, f"Telegram: {exc.message}", f"check {key}")) from None
         except Forbidden as exc:
-            raise _Unanswered(failed(
+            raise Unanswered(failed(
                 name, f"Telegram refused: {exc.message} (chat {ref})",
                 "add the bot to the chat again (a channel: as an admin with 'Post messages')",
             )) from None  # fmt: skip
         except (NetworkError, TimeoutError) as exc:
             reason = _network_reason(exc) if isinstance(exc, NetworkError) else "timed out"
-            raise _Unanswered(
+            raise Unanswered(
                 failed(name, f"Telegram did not answer: {reason}", "try again")
             ) from None
 

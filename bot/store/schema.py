@@ -56,10 +56,6 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
-def head() -> str:
-    return HEAD
-
-
 def _recorded(connection: Connection) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
         return None
