@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -55,7 +54,7 @@ def _run(settings: Settings, args: argparse.Namespace, out: Console) -> int:
 
 
 def _check(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .app import queries_of
+    from .app import progress_bar, queries_of
 
     with progress_bar(out, "checking posts") as progress:
         report = queries_of(settings).check(progress)
@@ -71,28 +70,12 @@ def _check(settings: Settings, args: argparse.Namespace, out: Console) -> int:
     return 1 if report.problems else 0
 
 
-@contextlib.contextmanager
-def progress_bar(out: Console, what: str) -> Iterator[Callable[[int, int], None]]:
-    """A bar on a terminal once there are many files; nothing elsewhere (logs, pipes)."""
-    if not out.is_terminal:
-        yield lambda done, total: None
-        return
-    from rich.progress import Progress
-
-    with Progress(console=out, transient=True) as bar:
-        task = bar.add_task(what, total=None, visible=False)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, visible=total >= 500)
-
-        yield advance
-
-
 def _preview(settings: Settings, args: argparse.Namespace, out: Console) -> int:
-    from .app import content_of, queries_of
+    from .app import queries_of
 
-    post = content_of(settings).load_path(Path(args.path))
-    document = queries_of(settings).preview(post, args.platform)
+    queries = queries_of(settings)
+    post = queries.content.load_path(Path(args.path))
+    document = queries.preview(post, args.platform)
     if args.json:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif not args.png:

@@ -31,10 +31,10 @@ from pydantic import (
 
 from .domain import MAP_URL, Channel
 from .errors import ConfigError
+from .i18n import LANGS
 
 DEFAULT_CONFIG = Path("config/bot.toml")
 OFFSET_RE = re.compile(r"^\s*(\d+)\s*([wdhm])\s*$")
-LANGS = ("en", "km", "ja")  # the languages the bot's own words exist in (bot.i18n)
 
 
 def _lang(value: str | None) -> str | None:
@@ -422,6 +422,10 @@ class Settings(_Section):
                 values.append(url)
                 values += [part for part in url.split("/") if len(part) >= 32]  # its token
         return values
+
+    def webhook_urls(self) -> dict[str, str]:
+        """Each webhook channel's URL, by channel name (where its variable is set)."""
+        return {c.name: url for c in self.channel_list() if (url := self.webhook_url(c))}
 
     def webhook_url(self, channel: Channel) -> str | None:
         if not channel.webhook_url_env:

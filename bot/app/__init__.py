@@ -11,7 +11,7 @@ configuration section, the store, the clock, the few other parts it talks to.
 
 from .commands import doctor, publish_once
 from .parts import content_of, open_store, queries_of
-from .run import metrics_of, run_service, web_server
+from .run import metrics_of, progress_bar, run_service, web_server
 from .term import App
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "doctor",
     "metrics_of",
     "open_store",
+    "progress_bar",
     "publish_once",
     "queries_of",
     "run_service",

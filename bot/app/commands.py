@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import ChannelCfg, Settings
+from ..config import Settings
 from ..deliver.channels import known_kinds
 from ..deliver.probe import Check, Needs, Probe
 from ..errors import ContentError
@@ -38,7 +38,8 @@ async def publish_once(
     With a service running on the same database, the deliveries are handed to it (one sender
     keeps the pacing whole); otherwise this command sends them, leading for the moment.
     """
-    post = content_of(settings).load_path(path)
+    content = content_of(settings)
+    post = content.load_path(path)
     known = {c.name for c in settings.channel_list()}
     for name in only or []:
         if name not in known:
@@ -46,7 +47,7 @@ async def publish_once(
     tz = settings.association.tz
     store = open_store(settings)
     leadership = Leadership(store, clock=lambda: datetime.now(tz))
-    versions = stored_versions(store, content_of(settings))
+    versions = stored_versions(store, content)
     try:
         if leadership.try_take():
             app = App(settings, console=console, watch=False, store=store, leadership=leadership)
@@ -83,9 +84,8 @@ async def doctor(settings: Settings) -> list[Check]:
     tg, dc = settings.secrets.telegram_bot_token, settings.secrets.discord_bot_token
     bot = make_bot(tg.get_secret_value(), settings.telegram.api_url) if tg is not None else None
     point_at(settings.discord.api_url)
-    hooks = {c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))}
     discord = DiscordProbe(
-        dc.get_secret_value() if dc is not None else None, hooks,
+        dc.get_secret_value() if dc is not None else None, settings.webhook_urls(),
         guild_ids=settings.discord.guild_ids, scheduled_events=settings.discord.scheduled_events,
     )  # fmt: skip
     probes: dict[str, Probe] = {
@@ -93,7 +93,10 @@ async def doctor(settings: Settings) -> list[Check]:
         "discord": discord,
         "discord-webhook": discord,
     }
-    targets = [Target(c.to_channel(), _needs(c)) for c in settings.channels] + [
+    targets = [
+        Target(c, Needs(pin=c.pin, crosspost=c.crosspost, mention=c.mention))
+        for c in settings.channel_list()
+    ] + [
         Target(dataclasses.replace(a, name=f"{a.platform} admin chat"), Needs(reports=True))
         for a in settings.admin_channels()
     ]
@@ -104,11 +107,6 @@ async def doctor(settings: Settings) -> list[Check]:
     ).run()  # fmt: skip
     clean = redactor.clean
     return [dataclasses.replace(c, detail=clean(c.detail), fix=clean(c.fix)) for c in checks]
-
-
-def _needs(channel: ChannelCfg) -> Needs:
-    """What a channel's configuration asks beyond posting: the rights doctor looks for."""
-    return Needs(pin=channel.pin, crosspost=channel.crosspost, mention=channel.mention or None)
 
 
 def _remote_check(settings: Settings) -> Callable[[], str] | None:

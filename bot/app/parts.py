@@ -63,19 +63,28 @@ def _source_folders(folders: list[str], content: Content) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def preparer_of(settings: Settings) -> Preparer:
+def preparer_of(settings: Settings, static_dir: Path | None = None) -> Preparer:
+    """Images and calendars made ready to send, from the website's static folder (or another
+    one: a draft's photos)."""
     return Preparer(
-        static_dir=settings.static_dir(),
+        static_dir=static_dir or settings.static_dir(),
         cache_dir=Path(settings.data_dir) / "cache",
         opts=format_options(settings),
         max_images=settings.content.max_images,
     )
 
 
-def queries_of(settings: Settings, channels: list[Channel] | None = None) -> Queries:
+def queries_of(
+    settings: Settings,
+    channels: list[Channel] | None = None,
+    *,
+    content: Content | None = None,
+    preparer: Preparer | None = None,
+) -> Queries:
+    """What the read-only commands ask; a service passes the parts it already built."""
     return Queries(
-        content_of(settings),
-        preparer_of(settings),
+        content or content_of(settings),
+        preparer or preparer_of(settings),
         settings.channel_list() if channels is None else channels,
         offsets=settings.reminders.offsets,
         recurring=settings.reminders.recurring,
@@ -122,7 +131,7 @@ def build_publishers(settings: Settings, console: Console | None) -> dict[str, P
         telegram_api=settings.telegram.api_url,
         discord_token=dc.get_secret_value() if dc is not None else None,
         discord_api=settings.discord.api_url,
-        webhooks={c.name: url for c in settings.channel_list() if (url := settings.webhook_url(c))},
+        webhooks=settings.webhook_urls(),
         timeout=settings.delivery.request_timeout,
         console=console,
     )

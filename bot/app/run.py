@@ -132,12 +132,23 @@ def reading_progress(every: int = 2000) -> Iterator[Callable[[int, int], None]]:
         yield log_it
         return
     from rich.console import Console
+
+    with progress_bar(Console(stderr=True), "reading posts") as show:
+        yield show
+
+
+@contextlib.contextmanager
+def progress_bar(out: Console, what: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar on a terminal once there are many files; nothing elsewhere (logs, pipes)."""
+    if not out.is_terminal:
+        yield lambda done, total: None
+        return
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("reading posts", total=None, visible=False)
+    with Progress(console=out, transient=True) as bar:
+        task = bar.add_task(what, total=None, visible=False)
 
-        def show(done: int, total: int) -> None:
+        def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, visible=total >= 500)
 
-        yield show
+        yield advance

@@ -32,7 +32,6 @@ from ..service.leadership import Leadership
 from ..service.lifecycle import Lifecycle, Summary
 from ..service.monitor import MetricsSink, Monitor
 from ..service.pictures import Pictures
-from ..service.prepare import Preparer
 from ..service.queries import Queries
 from ..service.reports import Reporter, to_chat
 from ..store.repo import Store
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
 from .parts import (
     build_publishers,
     content_of,
-    format_options,
     git_source,
     open_store,
     preparer_of,
@@ -72,7 +70,6 @@ class App:
         leadership: Leadership | None = None,
         health: Health | None = None,
         metrics: MetricsSink | None = None,
-        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.settings = settings
         tz = settings.association.tz
@@ -82,7 +79,8 @@ class App:
         self.redactor = setup_logging(secrets)
         self.health = health or Health()
         self.monitor = Monitor(self.health, metrics)
-        self.progress = progress  # told how reading the posts goes (a large first start)
+        # told how reading the posts goes (a large first start); `run` sets it
+        self.progress: Callable[[int, int], None] | None = None
         if announce_existing is None:  # a dry run keeps its own state: it shows the archive
             announce_existing = True if settings.dry_run else settings.content.announce_existing
         self.watch, self.with_admin = watch, with_admin
@@ -115,7 +113,9 @@ class App:
             guild_events=self._guild_events(), announce_existing=announce_existing,
             retract_removed=settings.content.retract_removed, wake=self.outbox.wake,
         )  # fmt: skip
-        self.queries = queries_of(settings, list(self.channels.values()))
+        self.queries = queries_of(
+            settings, list(self.channels.values()), content=self.content, preparer=self.preparer
+        )
         self.follower = self._follower()
         self.health_monitor = HealthMonitor(
             self.health, self._health_changed, clock=self.clock, report_after=180.0
@@ -168,9 +168,7 @@ class App:
 
         s, data = self.settings, Path(self.settings.data_dir)
         folder = data / "drafts"  # each draft's photos, until it is published
-        preparer = Preparer(static_dir=folder, cache_dir=data / "cache", opts=format_options(s),
-                            max_images=s.content.max_images)  # fmt: skip
-        queries = Queries(self.content, preparer, list(self.channels.values()),
+        queries = Queries(self.content, preparer_of(s, folder), list(self.channels.values()),
                           offsets=s.reminders.offsets, tz=s.association.tz)  # fmt: skip
         self.painter = Painter(tz=s.association.tz, clock=self.clock)
         pictures = Pictures(self.painter, data / "cache" / "pictures")
