@@ -25,11 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from .common import (
+    POSTGRES_ADMIN,
     RESULTS,
     ROOT,
     child_spec,
     fakes,
     header,
+    postgres_reachable,
+    postgres_schema,
     print_profile,
     profile_top,
     quiet_logging,
@@ -43,8 +46,6 @@ NAME = "archive"
 TARGET_COLD_S = 5.0
 TARGET_WARM_S = 1.0
 STOP_FACTOR = 10.0
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 VOCABULARY = (
     "association students cambodia japan embassy members meeting culture festival tokyo osaka "
     "scholarship ceremony volunteers community welcome seminar language exchange university "
@@ -125,31 +126,6 @@ def generate(root: Path, count: int, seed: int = 20240101) -> dict[str, Any]:
 
 
 # -- databases ---------------------------------------------------------------------------------
-def postgres_reachable() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3):
-            return True
-    except Exception:
-        return False
-
-
-@contextlib.contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A fresh schema, dropped afterwards; the URL sets it as the search path."""
-    import psycopg
-
-    schema = f"bench_archive_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 def indexed(database_url: str) -> int:
     """Posts recorded so far (for a start that was stopped)."""
     try:
@@ -274,7 +250,7 @@ async def bench_database(
 @contextlib.contextmanager
 def fresh_database(root: Path, kind: str) -> Iterator[str]:
     if kind == "postgresql":
-        with postgres_schema() as url:
+        with postgres_schema("archive") as url:
             yield url
         return
     folder = root / f"data-{secrets.token_hex(3)}"

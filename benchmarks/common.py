@@ -10,6 +10,7 @@ import math
 import os
 import platform
 import pstats
+import secrets
 import shutil
 import signal
 import sys
@@ -21,12 +22,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+import sqlalchemy
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.app import App
 from bot.config import ChannelCfg, Settings
-from tests.conftest import build_settings
+from tests.conftest import POSTGRES_URL, build_settings
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_gateway import GatewayDiscord
 from tests.fakes.telegram_api import FakeTelegram
@@ -145,6 +147,25 @@ def temp_root(prefix: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def copy_samples(root: Path) -> None:
+    """The project's sample content and images into `root`/content and `root`/static."""
+    shutil.copytree(ROOT / "content", root / "content", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "static", root / "static", dirs_exist_ok=True)
+
+
+def without_chromium(name: str) -> dict[str, Any] | None:
+    """With no Chromium to draw with: says so, writes the result of nothing measured and
+    returns it; None when there is one."""
+    from bot.deliver.picture import find_browser
+
+    if find_browser() is not None:
+        return None
+    print("  no Chromium: `make system-deps` installs it; nothing measured")
+    data: dict[str, Any] = {"met": False, "skipped": "no Chromium"}
+    write_result(name, data)
+    return data
+
+
 @contextlib.asynccontextmanager
 async def fakes(
     *,
@@ -214,6 +235,41 @@ def short_post(title: str, day: str, channels: Sequence[str] | None = None, body
         lines.append("channels: [" + ", ".join(channels) + "]")
     lines += ["---", "", body or f"{title}: a short announcement for the members.", ""]
     return "\n".join(lines)
+
+
+# -- databases ---------------------------------------------------------------------------------
+# the tests' PostgreSQL server (`TEST_POSTGRES_URL`), and the same for psycopg itself
+POSTGRES_ADMIN = (
+    sqlalchemy.make_url(POSTGRES_URL)
+    .set(drivername="postgresql")
+    .render_as_string(hide_password=False)
+)
+
+
+def postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@contextlib.contextmanager
+def postgres_schema(name: str) -> Iterator[str]:
+    """A fresh schema (`bench_<name>_…`), dropped afterwards; the URL sets it as the search
+    path."""
+    import psycopg
+
+    schema = f"bench_{name}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 # -- the app in a child process ----------------------------------------------------------------

@@ -18,32 +18,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 from bot.app import App
-from bot.config import ChannelCfg
-from bot.deliver.picture import find_browser
-from tests.admin.support import jpeg
+from tests.admin.support import ADMIN, jpeg
 from tests.conftest import TG_CHAT, build_settings
 from tests.fakes.telegram_api import FakeTelegram
 
 from .common import (
     PRODUCT_DELIVERY,
-    ROOT,
+    copy_samples,
     header,
     quiet_logging,
     summary,
     temp_root,
     verdict,
+    without_chromium,
     write_result,
 )
 
 NAME = "drafts"
 TARGET_S = 3.0
-ADMIN = 5_001
 
 
 def pss_mb(pid: int) -> float:
@@ -96,11 +93,9 @@ async def publish(tg: FakeTelegram, draft: Any) -> float:
 
 async def measure(root: Path, rounds: int, linger: float) -> dict[str, Any]:
     async with FakeTelegram(per_chat_interval=0.005) as tg:
-        channels = [ChannelCfg(name="tg-news", platform="telegram", chat_id=TG_CHAT)]
         settings = build_settings(
-            root, tg=tg, webhook=False, channels=channels, delivery=PRODUCT_DELIVERY,
-            telegram={"admins": [ADMIN]},
-        )  # fmt: skip
+            root, tg=tg, delivery=PRODUCT_DELIVERY, telegram={"admins": [ADMIN]}
+        )
         app = App(settings)
         await app.start()
         try:
@@ -134,15 +129,12 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv or [])
     quiet_logging()
     header(NAME)
-    if find_browser() is None:
-        print("  no Chromium: `make system-deps` installs it; nothing measured")
-        data: dict[str, Any] = {"met": False, "skipped": "no Chromium"}
-        write_result(NAME, data)
-        return data
+    skipped = without_chromium(NAME)
+    if skipped is not None:
+        return skipped
     began = time.perf_counter()
     with temp_root(NAME) as root:
-        shutil.copytree(ROOT / "content", root / "content", dirs_exist_ok=True)
-        shutil.copytree(ROOT / "static", root / "static", dirs_exist_ok=True)
+        copy_samples(root)
         figures = asyncio.run(measure(root, args.rounds, args.linger))
     warm = figures["warm"]
     print(f"  /announce → draft picture, first (Chromium started): {figures['first_s']:.2f}s")

@@ -139,10 +139,3 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
     write_result(NAME + ("-http" if args.http else ""), data)
     print(f"took {data['duration_s']:.1f}s")
     return data
-
-
-if __name__ == "__main__":  # until it is listed in `python -m benchmarks`
-    import sys
-
-    options = sys.argv[1:]
-    run(quick="--quick" in options, argv=[a for a in options if a != "--quick"])

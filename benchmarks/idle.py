@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from .common import (
     PYTHON,
     ROOT,
     child_spec,
+    copy_samples,
     fakes,
     header,
     quiet_logging,
@@ -39,8 +39,7 @@ async def measure(
     idle_s: float, with_admin: bool, limit_s: float, git_http: bool = False
 ) -> dict[str, Any]:
     with temp_root(NAME) as root:
-        shutil.copytree(ROOT / "content", root / "content", dirs_exist_ok=True)
-        shutil.copytree(ROOT / "static", root / "static", dirs_exist_ok=True)
+        copy_samples(root)
         extra: dict[str, Any] = {}
         if git_http:  # the samples as the website's repository, and HTTP on
             extra = {"git_url": _website(root), "http": True}

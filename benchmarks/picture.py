@@ -17,18 +17,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
-from bot.deliver.picture import Chromium, find_browser, render_png
+from bot.deliver.picture import Chromium, render_png
 from tests.conftest import build_settings
 from tests.helpers import preview_document, write_post
 from tests.picture.support import hues, photo
 
-from .common import PYTHON, ROOT, header, quiet_logging, summary, temp_root, verdict, write_result
+from .common import (
+    PYTHON,
+    ROOT,
+    copy_samples,
+    header,
+    quiet_logging,
+    summary,
+    temp_root,
+    verdict,
+    without_chromium,
+    write_result,
+)
 
 NAME = "picture"
 TARGET_S = 3.0
@@ -41,8 +51,7 @@ POSTS = {
 
 def prepare(root: Path) -> dict[str, dict[str, Any]]:
     """The sample content plus a twelve-photo post, and each post's preview document."""
-    shutil.copytree(ROOT / "content", root / "content", dirs_exist_ok=True)
-    shutil.copytree(ROOT / "static", root / "static", dirs_exist_ok=True)
+    copy_samples(root)
     for i, colour in enumerate(hues(12)):
         size = (1600, 1067) if i % 3 else (1067, 1600)
         photo(root / f"static/images/posts/twelve-{i:02}.jpeg", size, colour)
@@ -108,11 +117,9 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv or [])
     quiet_logging()
     header(NAME)
-    if find_browser() is None:
-        print("  no Chromium: `make system-deps` installs it; nothing measured")
-        data: dict[str, Any] = {"met": False, "skipped": "no Chromium"}
-        write_result(NAME, data)
-        return data
+    skipped = without_chromium(NAME)
+    if skipped is not None:
+        return skipped
     began = time.perf_counter()
     with temp_root(NAME) as root:
         documents = prepare(root)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
 import json
 import time
 from datetime import datetime, timedelta
@@ -28,6 +26,7 @@ from bot.service.follow import PushRelay
 from bot.service.health import Health
 from bot.web.server import WebServer
 from tests.ingest.git_support import Origin
+from tests.web.support import github_headers
 
 from .common import (
     RemoteFakes,
@@ -57,9 +56,7 @@ def _archive() -> dict[str, str]:
 
 async def _webhook(http: aiohttp.ClientSession, url: str, n: int) -> None:
     body = json.dumps({"ref": "refs/heads/main", "after": f"{n:040x}", "commits": [{}]}).encode()
-    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    headers = {"X-Hub-Signature-256": f"sha256={digest}", "X-GitHub-Event": "push",
-               "X-GitHub-Delivery": f"bench-{n}", "Content-Type": "application/json"}  # fmt: skip
+    headers = github_headers(body, delivery=f"bench-{n}", secret=SECRET)
     async with http.post(url, data=body, headers=headers) as answer:
         if answer.status != 204:
             raise RuntimeError(f"webhook answered {answer.status}")

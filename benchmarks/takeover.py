@@ -9,40 +9,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
-import uuid
 from typing import Any
 
-import sqlalchemy
-
-from tests.conftest import DC_CHANNEL, POSTGRES_URL
+from tests.conftest import DC_CHANNEL
 from tests.runs import Processes, config
 
-from .common import header, summary, temp_root, verdict, write_result
+from .common import (
+    header,
+    postgres_reachable,
+    postgres_schema,
+    summary,
+    temp_root,
+    verdict,
+    write_result,
+)
 
 NAME = "takeover"
 TARGET_TERM_S = 2.0
 TARGET_KILL_S = 30.0
-
-
-def _postgres() -> tuple[str, str] | None:
-    """A fresh schema on the test server, or None when none answers."""
-    try:
-        engine = sqlalchemy.create_engine(POSTGRES_URL)
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        with engine.begin() as conn:
-            conn.execute(sqlalchemy.text(f"create schema {schema}"))
-        engine.dispose()
-    except Exception:
-        return None
-    return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}", schema
-
-
-def _drop(schema: str) -> None:
-    engine = sqlalchemy.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sqlalchemy.text(f"drop schema {schema} cascade"))
-    engine.dispose()
 
 
 async def _until(condition: Any, limit: float) -> float:
@@ -91,18 +77,14 @@ def run(quick: bool = False, argv: list[str] | None = None) -> dict[str, Any]:
     header(NAME)
     results: dict[str, Any] = {}
     targets = [("sqlite", "sqlite")]
-    pg = _postgres()
-    if pg is not None:
-        targets.append(("postgresql", pg[0]))
-    else:
-        print("  postgresql: no server answers; measured on SQLite only")
-    try:
+    with contextlib.ExitStack() as stack:
+        if postgres_reachable():
+            targets.append(("postgresql", stack.enter_context(postgres_schema(NAME))))
+        else:
+            print("  postgresql: no server answers; measured on SQLite only")
         for name, db in targets:
             times = asyncio.run(measure(name, db, args.rounds))
             results[name] = {how: summary(values) for how, values in times.items()}
-    finally:
-        if pg is not None:
-            _drop(pg[1])
     met = all(
         r["sigterm"]["max"] <= TARGET_TERM_S and r["kill9"]["max"] <= TARGET_KILL_S
         for r in results.values()

@@ -74,6 +74,7 @@ class Processes:
             "DATABASE_URL": self.db_url, "PYTHONPATH": str(ROOT),
         }  # fmt: skip
         self.running: list[asyncio.subprocess.Process] = []
+        self._opened: Store | None = None
 
     async def spawn(self) -> asyncio.subprocess.Process:
         log = (self.cfg.parent / f"run-{len(self.running)}.log").open("wb")
@@ -84,27 +85,31 @@ class Processes:
         self.running.append(process)
         return process
 
+    def _store(self) -> Store:
+        """One store on the processes' database, opened on first use and closed by `stop_all`
+        (each of its calls is a transaction of its own: it sees what the processes committed)."""
+        if self._opened is None:
+            self._opened = Store(normalise_db_url(self.db_url))
+        return self._opened
+
     def leader_pid(self) -> int | None:
-        store = Store(normalise_db_url(self.db_url))
-        try:
-            lease = store.lease()
-            return int(lease.owner.split(":")[1]) if lease else None
-        finally:
-            store.close()
+        lease = self._store().lease()
+        return int(lease.owner.split(":")[1]) if lease else None
 
     def standing_by(self, pid: int) -> bool:
-        store = Store(normalise_db_url(self.db_url))
-        try:
-            alive = store.processes(datetime.now(UTC))
-            return any(p.pid == pid and p.role == "standby" for p in alive)
-        finally:
-            store.close()
+        alive = self._store().processes(datetime.now(UTC))
+        return any(p.pid == pid and p.role == "standby" for p in alive)
 
     async def stop_all(self) -> None:
-        for process in self.running:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(process.wait(), timeout=30)
+        try:
+            for process in self.running:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+                    await asyncio.wait_for(process.wait(), timeout=30)
+        finally:
+            if self._opened is not None:
+                self._opened.close()
+                self._opened = None
 
     def logs(self) -> str:
         return "\n".join(

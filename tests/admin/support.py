@@ -11,6 +11,7 @@ from typing import Any
 from PIL import Image
 
 from bot.app import App
+from tests.fakes.discord_api import Call
 from tests.fakes.discord_gateway import MANAGE_GUILD, GatewayDiscord
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 
@@ -82,13 +83,25 @@ async def reply_to(dc: GatewayDiscord, payload: JsonObject, within: float = 5.0)
     return dict(call.json)
 
 
-async def followup(dc: GatewayDiscord, payload: JsonObject) -> JsonObject:
-    """The first follow-up message of a deferred interaction."""
-    path = f"/webhooks/{dc.application_id}/{payload['token']}"
+async def _answered(dc: GatewayDiscord, path: str, method: str | None = None) -> Call:
+    """The first answered call to ``path`` (made with ``method``, when given); it succeeded."""
     call = await eventually(
-        lambda: next((c for c in dc.calls if c.path == path and c.status), None)
+        lambda: next(
+            (
+                c
+                for c in dc.calls
+                if c.path == path and (method is None or c.method == method) and c.status
+            ),
+            None,
+        )
     )
     assert call.status == 200, call.response
+    return call
+
+
+async def followup(dc: GatewayDiscord, payload: JsonObject) -> JsonObject:
+    """The first follow-up message of a deferred interaction."""
+    call = await _answered(dc, f"/webhooks/{dc.application_id}/{payload['token']}")
     return dict(call.json)
 
 
@@ -188,12 +201,7 @@ async def dc_press(
 async def dc_edit_of(dc: GatewayDiscord, payload: JsonObject) -> JsonObject:
     """The edit of the pressed message after a deferred update (PATCH @original)."""
     path = f"/webhooks/{dc.application_id}/{payload['token']}/messages/@original"
-    call = await eventually(
-        lambda: next(
-            (c for c in dc.calls if c.path == path and c.method == "PATCH" and c.status), None
-        )
-    )
-    assert call.status == 200, call.response
+    call = await _answered(dc, path, "PATCH")
     return dict(call.response)
 
 
@@ -205,9 +213,5 @@ async def dc_message(
     await dc.dispatch_interaction(payload)
     body = await reply_to(dc, payload)
     assert body["type"] == 5, body
-    path = f"/webhooks/{dc.application_id}/{payload['token']}"
-    call = await eventually(
-        lambda: next((c for c in dc.calls if c.path == path and c.status), None)
-    )
-    assert call.status == 200, call.response
+    call = await _answered(dc, f"/webhooks/{dc.application_id}/{payload['token']}")
     return dc.message(call.response["id"])

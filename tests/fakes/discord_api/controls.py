@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from .common import JsonObject, _now_iso
+from .common import JsonObject
 from .ratelimits import _Fault
 from .records import Call, FakeWebhook, _Interaction
 
@@ -177,38 +177,15 @@ class _Controls:
             data["guild_id"] = registered["guild_id"]
         if options:
             data["options"] = options
-        return {
-            "id": str(interaction.id),
-            "application_id": str(self.application_id),
-            "type": 2,
-            "token": interaction.token,
-            "version": 1,
-            "data": data,
-            "guild_id": str(guild_id),
-            "guild": {"id": str(guild_id), "locale": "en-US", "features": []},
-            "channel_id": str(channel_id),
-            "channel": dict(channel),
-            "member": {
-                "user": user,
-                "roles": [],
-                "joined_at": _now_iso(),
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-                "pending": False,
-                "nick": None,
-                "avatar": None,
-                "premium_since": None,
-                "permissions": str(permissions),
-            },
-            "app_permissions": str(permissions),
-            "locale": locale,
-            "guild_locale": "en-US",
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(guild_id)},
-            "context": 0,
-            "attachment_size_limit": self.max_file_size,
-        }
+        return self._interaction_payload(
+            interaction,
+            data,
+            permissions=permissions,
+            roles=(),
+            locale=locale,
+            message=None,
+            channel=channel,
+        )
 
     # ---------------------------------------------------------------- inspection helpers
 

@@ -33,9 +33,13 @@ class _Presses:
     def _interaction_payload(
         self, interaction: _Interaction, data: JsonObject, *, permissions: int,
         roles: tuple[int, ...], locale: str, message: JsonObject | None,
+        channel: JsonObject | None = None,
     ) -> JsonObject:  # fmt: skip
+        """The gateway payload of a registered interaction; its channel (when not given) must
+        be one the bot can see."""
         guild_id = str(interaction.guild_id)
-        channel = self._channel(interaction.channel_id)
+        if channel is None:
+            channel = self._channel(interaction.channel_id)
         payload: JsonObject = {
             "id": str(interaction.id), "application_id": str(self.application_id),
             "type": interaction.type, "token": interaction.token, "version": 1, "data": data,

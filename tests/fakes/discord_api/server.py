@@ -127,7 +127,6 @@ class FakeDiscord(
         self.bot_timeouts: dict[int, str] = {}  # guild id -> communication_disabled_until
         self.commands_denied: set[int] = set()  # guilds without the applications.commands scope
         self.threads: list[JsonObject] = []  # forum posts, as created
-        self.deleted_channels: list[JsonObject] = []
         self.pins: dict[int, list[int]] = {}  # channel id → pinned message ids, oldest first
         self.pins_forbidden: set[int] = set()
 

@@ -69,7 +69,6 @@ class _ThreadRoutes:
         self.channels.pop(channel_id, None)
         if self.known_channels is not None:
             self.known_channels.discard(channel_id)
-        self.deleted_channels.append(channel)
         return _Reply(200, channel)
 
     def _pin_target(self, req: _Request) -> tuple[int, JsonObject]:

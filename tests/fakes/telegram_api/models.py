@@ -227,9 +227,7 @@ def _apply_media(sent: SentMessage, media: _Media) -> None:
     sent.media_url = media.url
 
 
-def _administrator(
-    user: JsonObject, chat: FakeChat, *, can_be_edited: bool, can_pin: bool = True
-) -> JsonObject:
+def _administrator(user: JsonObject, chat: FakeChat, *, can_be_edited: bool) -> JsonObject:
     member: JsonObject = {
         "status": "administrator",
         "user": user,
@@ -247,9 +245,9 @@ def _administrator(
         "can_delete_stories": True,
     }
     if chat.type == "channel":
-        member.update(can_post_messages=True, can_edit_messages=can_pin)
+        member.update(can_post_messages=True, can_edit_messages=True)
     else:
-        member["can_pin_messages"] = can_pin
+        member["can_pin_messages"] = True
     if chat.type == "supergroup":
         member["can_manage_topics"] = chat.is_forum
     return member

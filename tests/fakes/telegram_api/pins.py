@@ -36,8 +36,6 @@ class _PinMethods:
         if message_id in pinned:
             pinned.remove(message_id)
         pinned.append(message_id)  # the newest pin shows on top
-        self._pin_notifications.append((chat.id, message_id, not req.params.get(
-            "disable_notification")))  # fmt: skip
         return True
 
     async def _unpin_chat_message(self, req: _Request) -> bool:

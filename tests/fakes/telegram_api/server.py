@@ -87,7 +87,6 @@ class FakeTelegram(
         self.answered_callbacks: list[JsonObject] = []
         self.chat_actions: list[tuple[int, str]] = []
         self.pins: dict[int, list[int]] = {}  # chat id → pinned message ids, newest last
-        self._pin_notifications: list[tuple[int, int, bool]] = []  # (chat, message, notified)
         self.webhook_url = ""
 
         self._clock = clock
