@@ -157,3 +157,19 @@ async def test_an_html_error_page_is_one_warning(
         assert "<html>" not in caplog.text and "Traceback" not in caplog.text
     finally:
         await app.stop()
+
+
+async def test_a_success_answered_with_an_html_page_is_retried_without_a_traceback(
+    site: Path, make_settings, tg, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = await started(make_settings(tg=tg))
+    try:
+        caplog.clear()
+        tg.fail_next("sendMessage", status=200, html=True)  # sent, but the answer is a page
+        write_post(site / "content/n/page.md", "Proxy", "An answer that is not JSON.")
+        await wait_for(lambda: len(tg.calls_to("sendMessage")) == 2, timeout=15)
+        await app.outbox.drain()
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+        assert "Traceback" not in caplog.text and "not JSON" in caplog.text
+    finally:
+        await app.stop()

@@ -55,8 +55,8 @@ class QuietRequest(HTTPXRequest):
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
         try:
             return dict(json.loads(payload.decode("utf-8", "replace")))
-        except ValueError:
-            raise TelegramError(NOT_JSON) from None
+        except ValueError:  # a network fault: retried, whatever the status said
+            raise NetworkError(NOT_JSON) from None
 
 
 def make_bot(token: str, api_url: str, timeout: float = 30.0) -> Bot:

@@ -134,7 +134,8 @@ class _Controls:
         ``retry_after`` makes it a 429 with ``parameters.retry_after``. ``delay`` holds the
         answer back (to run into client timeouts); with ``status=200`` the request is carried
         out normally first, so the message exists even if the client gave up waiting. ``html``
-        answers with an HTML error page, as a front server (nginx) does for a 502.
+        answers with an HTML error page, as a front server (nginx) does for a 502 (with
+        ``status=200``: after carrying the request out).
         """
         if retry_after is not None:
             status = HTTPStatus.TOO_MANY_REQUESTS

@@ -223,6 +223,8 @@ class FakeTelegram(
         call.response = payload
         if fault is not None and fault.status == HTTPStatus.OK:
             await self._pause(fault.delay)
+            if fault.html:  # carried out, but a proxy answers with a page of its own
+                return web.Response(text=front_server_page(status), content_type="text/html")
         return web.json_response(payload, status=status)
 
     def _take_fault(self, method: str) -> _Fault | None:
