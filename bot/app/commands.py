@@ -23,6 +23,8 @@ from ..store.repo import Delivery
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..domain import Channel
+
 from .parts import content_of, git_credentials, open_store, preparer_of
 from .term import App
 
@@ -93,10 +95,7 @@ async def doctor(settings: Settings) -> list[Check]:
         "discord": discord,
         "discord-webhook": discord,
     }
-    targets = [
-        Target(c, Needs(pin=c.pin, crosspost=c.crosspost, mention=c.mention))
-        for c in settings.channel_list()
-    ] + [
+    targets = [Target(c, _needs(c)) for c in settings.channel_list()] + [
         Target(dataclasses.replace(a, name=f"{a.platform} admin chat"), Needs(reports=True))
         for a in settings.admin_channels()
     ]
@@ -107,6 +106,11 @@ async def doctor(settings: Settings) -> list[Check]:
     ).run()  # fmt: skip
     clean = redactor.clean
     return [dataclasses.replace(c, detail=clean(c.detail), fix=clean(c.fix)) for c in checks]
+
+
+def _needs(channel: Channel) -> Needs:
+    """What a channel's configuration asks beyond posting: the rights doctor looks for."""
+    return Needs(pin=channel.pin, crosspost=channel.crosspost, mention=channel.mention)
 
 
 def _remote_check(settings: Settings) -> Callable[[], str] | None:

@@ -53,10 +53,10 @@ def test_without_a_git_section_there_is_no_git_line(tmp_path: Path) -> None:
 
 def test_pin_crosspost_and_mention_are_what_doctor_looks_for() -> None:
     plain = ChannelCfg(name="tg", platform="telegram", chat_id="1")
-    assert _needs(plain) == Needs()
+    assert _needs(plain.to_channel()) == Needs()
     choices = ChannelCfg(name="dc", platform="discord", channel_id="2", pin=True,
                          crosspost=True, mention="999")  # fmt: skip
-    assert _needs(choices) == Needs(pin=True, crosspost=True, mention="999")
+    assert _needs(choices.to_channel()) == Needs(pin=True, crosspost=True, mention="999")
 
 
 class BrokenProbe:
