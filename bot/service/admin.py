@@ -127,10 +127,8 @@ class AdminOps:
                         "Saved {title} with {count} photos to {where}.", count)  # fmt: skip
         else:
             done = w._("Saved {title} to {where}.")
-        # TRANSLATORS: the file the announcement was written to, under the content folder.
-        file_line = w._("Post file: {file}").format(file=post.source)
         answer = done.format(title=quoted(post.title), count=w.number(count), where=where)
-        return post, f"{answer}\n{file_line}"
+        return post, f"{answer}\n{_file_line(post, w)}"
 
     async def schedule_text(
         self,
@@ -141,7 +139,7 @@ class AdminOps:
         channels: Sequence[str] | None = None,
         w: Words = ENGLISH,
     ) -> str:
-        return (await self._schedule_new(title, text, when, photos, channels, w))[1]
+        return (await self.create(title, text, photos, channels, when, w))[1]
 
     async def _schedule_new(
         self, title: str, text: str, when: datetime, photos: Sequence[Photo],
@@ -151,10 +149,9 @@ class AdminOps:
         post, _ = await self._create(title, text, photos, channels, when, w)
         done = w._("{title} will be published {when}.").format(
             title=quoted(post.title), when=describe(when, w))  # fmt: skip
-        file_line = w._("Post file: {file}").format(file=post.source)
         # TRANSLATORS: the id of the scheduled job, which /cancel takes.
         job_line = w._("Job: {id}").format(id=publish_id(post.key))
-        return post, f"{done}\n{file_line}\n{job_line}"
+        return post, f"{done}\n{_file_line(post, w)}\n{job_line}"
 
     def check_future(self, when: datetime, w: Words = ENGLISH) -> None:
         if when <= self.clock():
@@ -200,13 +197,22 @@ class AdminOps:
                 message.format(count=w.number(len(photos)), limit=w.number(MAX_PHOTOS))
             )
 
+    def validate(
+        self, title: str, text: str, photos: Sequence[Photo], channels: Sequence[str] | None,
+        w: Words = ENGLISH,
+    ) -> tuple[str, str, list[str] | None]:  # fmt: skip
+        """A new announcement's title, text and channels as they will be written; raises
+        AdminError when one of them, or its photos, will not do."""
+        title, text = self.check_text(title, text, w)
+        chosen = self.check_channels(channels, w)
+        self.check_photos(photos, w)
+        return title, text, chosen
+
     async def _create(
         self, title: str, text: str, photos: Sequence[Photo], channels: Sequence[str] | None,
         publish_at: datetime | None, w: Words,
     ) -> tuple[Post, Summary]:  # fmt: skip
-        title, text = self.check_text(title, text, w)
-        chosen = self.check_channels(channels, w)
-        self.check_photos(photos, w)
+        title, text, chosen = self.validate(title, text, photos, channels, w)
         now = self.clock().astimezone(self.tz)
         meta: dict[str, object] = {"title": title, "date": now.isoformat(timespec="seconds")}
         if chosen is not None:
@@ -230,7 +236,7 @@ class AdminOps:
             written.remove()
             raise
         summary = Summary()
-        await self.lifecycle.apply(post, summary, archive=False)
+        await self.lifecycle.apply(post, summary)
         if self.written is not None:
             await self.written([written.path, *written.images], f"Announcement: {post.title}")
         return post, summary
@@ -271,3 +277,8 @@ class AdminOps:
                        len(ids))  # fmt: skip
         where, count = ", ".join(targets), w.number(len(ids))
         return message.format(title=quoted(post.title), where=where, count=count)
+
+
+def _file_line(post: Post, w: Words) -> str:
+    # TRANSLATORS: the file the announcement was written to, under the content folder.
+    return w._("Post file: {file}").format(file=post.source)

@@ -65,17 +65,17 @@ class Announcer(Notices):
     def options(self) -> FormatOptions:
         return self.preparer.opts
 
-    def _render(self, prepared: Prepared, channel: Channel) -> Rendering:
+    def _render(self, prepared: Prepared, channel: Channel, versions: Sequence[Post]) -> Rendering:
         p = prepared
-        post = with_versions(p.post, self.versions(p.post), self.options)
+        post = with_versions(p.post, versions, self.options)
         return render(post, p.media, self.options, channel, p.calendar)
 
-    def rendering(self, prepared: Prepared, channel: Channel) -> list[Request]:
-        return list(self._render(prepared, channel).requests)
-
-    async def _rendered(self, prepared: Prepared, channel: Channel) -> list[Request]:
-        """The requests, with what went wrong on the way (a template) told to the admins."""
-        rendering = self._render(prepared, channel)
+    async def _rendered(
+        self, prepared: Prepared, channel: Channel, versions: Sequence[Post]
+    ) -> list[Request]:
+        """The requests, with what went wrong on the way (a template) told to the admins.
+        `versions`: the post's, as `self.versions` gives them (read once per publish or update)."""
+        rendering = self._render(prepared, channel, versions)
         for note in rendering.notes:
             if note.startswith("template "):
                 text = f"{prepared.post.source} in {channel.name}: {note}"
@@ -99,9 +99,10 @@ class Announcer(Notices):
             await self.report(f"media:{post.source}", f"{post.source}: " + "; ".join(shown))
         ids: list[int] = []
         stamp = self.clock().isoformat() if kind == "resend" else f"v{version}"
-        for channel in self.targets(post, only):
-            requests = await self._rendered(prepared, channel)
-            old = self._adopt(post, channel) if kind != "resend" else []
+        versions = self.versions(post)
+        for channel in self.targets(post, only, versions):
+            requests = await self._rendered(prepared, channel, versions)
+            old = self._adopt(post, channel, versions) if kind != "resend" else []
             if old:
                 delivery = self._edit(post, channel, requests, old, version=version)
             else:
@@ -110,7 +111,7 @@ class Announcer(Notices):
                 ids.append(delivery)
         return ids
 
-    def _adopt(self, post: Post, channel: Channel) -> list[Any]:
+    def _adopt(self, post: Post, channel: Channel, versions: Sequence[Post]) -> list[Any]:
         """The channel shows another version of this announcement (sent before this one, in
         its language, existed): its messages become this version's, to be edited into it."""
         shown = self.store.shown_versions(post.shared_slug, channel.name)
@@ -119,7 +120,7 @@ class Announcer(Notices):
             self.store.move_sent(key, post.key, channel.name)
             log.info("%s: the messages of %s now show %s", channel.name, key, post.key)
             return list(self.store.sent(post.key, channel.name))
-        for sibling in self.versions(post)[1:]:  # not sent yet: this version goes instead
+        for sibling in versions[1:]:  # not sent yet: this version goes instead
             self.store.cancel(post_key=sibling.key, channel=channel.name, kinds=("publish",))
         return []
 
@@ -163,22 +164,23 @@ class Announcer(Notices):
         """A published post changed (or a version in another language came or went): edit
         what was sent, send what was not yet."""
         prepared = self.preparer.prepare(post)
-        for channel in self.reached(post):
-            requests = await self._rendered(prepared, channel)
+        versions = self.versions(post)
+        for channel in self.reached(post, versions):
+            requests = await self._rendered(prepared, channel, versions)
             fp = fingerprint(requests)
             if self.store.last_fingerprint(post.key, channel.name) == fp:
                 continue
             old = self.store.sent(post.key, channel.name)
             self.store.cancel(post_key=post.key, channel=channel.name, kinds=("publish", "edit"))
-            old = old or self._adopt(post, channel)
+            old = old or self._adopt(post, channel, versions)
             if not old:
                 self._announce(post, channel, requests, kind="publish", stamp=f"v{version}")
                 continue
             self._edit(post, channel, requests, old, version=version)
 
-    def reached(self, post: Post) -> list[Channel]:
+    def reached(self, post: Post, versions: Sequence[Post] | None = None) -> list[Channel]:
         """The channels the post goes to, and those it went to before (an edit follows it)."""
-        targets = {c.name for c in self.targets(post, None)}
+        targets = {c.name for c in self.targets(post, None, versions)}
         return [c for c in self.channels if c.name in targets or self.store.sent(post.key, c.name)]
 
     def retract(self, key: str) -> None:
@@ -192,12 +194,15 @@ class Announcer(Notices):
                     plan_retract(channel, old), post_key=key, kind="retract", now=now,
                 )  # fmt: skip
 
-    def targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
+    def targets(
+        self, post: Post, only: Sequence[str] | None, versions: Sequence[Post] | None = None
+    ) -> list[Channel]:
         """The channels a post goes to: those it names or whose tags it carries, and of
-        several versions, the channels that get this one."""
+        several versions, the channels that get this one (`versions`: `self.versions(post)`,
+        when the caller has it already)."""
         if only:
             return [c for c in self.channels if c.name in set(only)]
-        versions = self.versions(post)
+        versions = self.versions(post) if versions is None else versions
         chosen = channels_for(post, self.channels)
         if len(versions) <= 1:
             return chosen

@@ -78,9 +78,7 @@ class Drafts:
     ) -> Shown:  # fmt: skip
         """Check the announcement as `/announce` would, keep it as a draft and show it."""
         self.sweep()
-        title, text = self.admin.check_text(title, text, w)
-        chosen = self.admin.check_channels(channels, w)
-        self.admin.check_photos(photos, w)
+        title, text, chosen = self.admin.validate(title, text, photos, channels, w)
         if publish_at is not None:
             self.admin.check_future(publish_at, w)
         token = secrets.token_urlsafe(12)
@@ -209,16 +207,17 @@ class Drafts:
         return Outcome(answer, close=True, done=True)
 
     async def _drop(self, draft: Draft, action: str, person: Person, texts: Texts) -> Outcome:
-        if self.store.claim_draft(draft.token, [draft.waiting_state], self.clock(),
-                                  by=person.name) is None:  # fmt: skip
+        claimed = self.store.claim_draft(draft.token, [draft.waiting_state], self.clock(),
+                                         by=person.name)  # fmt: skip
+        if claimed is None:
             return self.check(draft.token, action, person, texts.w) or Outcome(
                 texts.busy(draft), close=False
             )
         if action == "reject":
-            self._settle(draft, "rejected")
+            self._settle(claimed, "rejected")
             await self._tell_author(draft, lambda t: t.rejected(draft, person.name))
             return Outcome(texts.rejected_for_admins(draft, person.name), close=True, done=True)
-        self._settle(draft, "cancelled")
+        self._settle(claimed, "cancelled")
         return Outcome(texts.cancelled(draft), close=True, done=True)
 
     async def _tell_author(self, draft: Draft, text: Callable[[Texts], str]) -> None:

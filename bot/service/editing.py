@@ -9,7 +9,7 @@ never plans again by itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +25,8 @@ from ..store.repo import Store
 from .answers import ENGLISH, describe, quoted
 from .lifecycle import Lifecycle, Summary
 from .lookup import PostFinder
+
+Updates = Mapping[str, object] | Callable[[str], Mapping[str, object]]  # frontmatter keys to set
 
 
 class Jobs(Protocol):
@@ -67,9 +69,10 @@ class PostEditor:
             raise AdminError(message.format(reason=exc.reason)) from None
 
     async def _rewrite(
-        self, post: Post, updates: dict[str, object], w: Words, *, rescheduled: bool = False
+        self, post: Post, updates: Updates, w: Words, *, rescheduled: bool = False
     ) -> Post:
-        """Set frontmatter keys of a post's file, then apply the post as the watcher would."""
+        """Set frontmatter keys of a post's file, then apply the post as the watcher would.
+        `updates` may be made from the file's text, read here once."""
         path = self.content.path_of(post.source)
         try:
             text = path.read_bytes().decode("utf-8")
@@ -77,6 +80,8 @@ class PostEditor:
             # TRANSLATORS: {file} is a post's file; {reason} the system's, in English.
             message = w._("{file} cannot be read: {reason}.")
             raise AdminError(message.format(file=post.source, reason=exc)) from None
+        if callable(updates):
+            updates = updates(text)
         defaults = {"title": post.title, "date": post.date.isoformat(timespec="seconds")}
         new = set_frontmatter(text, updates, defaults=defaults)
         try:
@@ -93,7 +98,7 @@ class PostEditor:
         fresh = self.load(path, w)
         if rescheduled:
             self.store.set_post_state(post.key, "scheduled", self.clock())
-        await self.lifecycle.apply(fresh, Summary(), archive=False)
+        await self.lifecycle.apply(fresh, Summary())
         return fresh
 
     async def schedule_post(self, query: str, when: datetime, w: Words = ENGLISH) -> str:
@@ -119,10 +124,12 @@ class PostEditor:
         return [canonical_offset(o) for o in offsets]
 
     async def _set_reminders(self, post: Post, offsets: list[str], w: Words) -> Post:
-        path = self.content.path_of(post.source)
-        event = dict(read_frontmatter(path.read_text(encoding="utf-8-sig")).get("event") or {})
-        event["reminders"] = offsets
-        return await self._rewrite(post, {"event": event}, w)
+        def updates(text: str) -> dict[str, object]:
+            event = dict(read_frontmatter(text).get("event") or {})
+            event["reminders"] = offsets
+            return {"event": event}
+
+        return await self._rewrite(post, updates, w)
 
     def _check_remindable(self, post: Post, w: Words) -> None:
         if post.event is None:

@@ -37,7 +37,7 @@ class Follower:
         poll: float,
         report: Report,
         clock: Callable[[], datetime],
-        monitor: Monitor | None = None,
+        monitor: Monitor,
     ) -> None:
         self.source = source
         self.root = source.checkout.resolve()
@@ -65,15 +65,13 @@ class Follower:
             names = ", ".join(f"{m}/" for m in missing)
             await self._failed(f"the repository has no {names}: is it the website's?")
         else:
-            if self.monitor is not None:
-                self.monitor.git(None, self.clock())
+            self.monitor.git(None, self.clock())
         for line in result.dropped:
             await self.report("git:dropped", f"Website repository: {line}")
         return result
 
     async def _failed(self, reason: str) -> None:
-        if self.monitor is not None:
-            self.monitor.git(f"git: {reason}", self.clock())
+        self.monitor.git(f"git: {reason}", self.clock())
         await self.report("git", f"Could not follow the website's repository: {reason}")
 
     def changes(self, result: SyncResult) -> tuple[set[Path], set[Path]]:

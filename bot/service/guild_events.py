@@ -31,7 +31,7 @@ class GuildEventApi(Protocol):
 class GuildEvents:
     def __init__(
         self,
-        api: GuildEventApi | None,
+        api: GuildEventApi,
         guild_ids: list[str],
         store: Store,
         options: FormatOptions,
@@ -47,7 +47,7 @@ class GuildEvents:
         return f"guild_event:{guild}:{post_key}"
 
     async def sync(self, post: Post) -> None:
-        if self.api is None or post.event is None:
+        if post.event is None:
             return
         payload = guild_event_payload(post, post_url(post, self.options))
         for guild in self.guild_ids:
@@ -55,7 +55,7 @@ class GuildEvents:
             known = self.store.get_meta(key)
             try:
                 if known:
-                    await self.api.edit_guild_event(guild, known.split("|")[0], payload)
+                    await self.api.edit_guild_event(guild, known, payload)
                 else:
                     event_id = await self.api.create_guild_event(guild, payload)
                     self.store.set_meta(key, event_id)
@@ -63,8 +63,6 @@ class GuildEvents:
                 await self.report(f"guild-event:{guild}", f"Discord event for {post.source}: {exc}")
 
     async def remove(self, post_key: str) -> None:
-        if self.api is None:
-            return
         for guild in self.guild_ids:
             key = self._key(post_key, guild)
             known = self.store.get_meta(key)

@@ -8,7 +8,6 @@ and sends them itself.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from ..deliver.outbox import Outbox
@@ -73,8 +72,18 @@ async def hand_over(
 
 def stored_versions(store: Store, content: Content) -> Callable[[Post], list[Post]]:
     """A post and its other languages' versions the state knows to be out, for a command that
-    has not read the whole content folder; the state is read once, when first asked."""
+    has not read the whole content folder; the state is read once, when first asked, and
+    each other version's file once, when first needed."""
     groups: dict[str, list[str]] | None = None
+    parsed: dict[str, Post | None] = {}  # by source; None: the file cannot be read
+
+    def load(source: str) -> Post | None:
+        if source not in parsed:
+            try:
+                parsed[source] = content.load(content.path_of(source))
+            except ContentError:
+                parsed[source] = None
+        return parsed[source]
 
     def versions(post: Post) -> list[Post]:
         nonlocal groups
@@ -85,9 +94,8 @@ def stored_versions(store: Store, content: Content) -> Callable[[Post], list[Pos
                     groups.setdefault(slug_of(key), []).append(state.source)
         found = [post]
         for source in groups.get(post.shared_slug, []):
-            if source != post.source:
-                with contextlib.suppress(ContentError):
-                    found.append(content.load(content.path_of(source)))
+            if source != post.source and (other := load(source)) is not None:
+                found.append(other)
         return found
 
     return versions

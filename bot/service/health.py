@@ -20,12 +20,11 @@ log = logging.getLogger(__name__)
 
 Probe = Callable[[datetime], str | None]
 LEADER = "leader"
-STANDBY = "standby"
+WORKER = "outbox worker"  # what the problems of a worker call it
 
 
 @dataclass(frozen=True)
 class _Worker:
-    kind: str
     since: datetime | None = None  # busy on one request since then
     ended: str | None = None  # the task ended, for this reason
 
@@ -55,17 +54,17 @@ class Health:
     def unregister(self, name: str) -> None:
         self._probes.pop(name, None)
 
-    def busy(self, worker: str, since: datetime, *, kind: str = "outbox worker") -> None:
+    def busy(self, worker: str, since: datetime) -> None:
         """``worker`` started a request at ``since``."""
-        self._workers[worker] = _Worker(kind, since=since)
+        self._workers[worker] = _Worker(since=since)
 
-    def idle(self, worker: str, *, kind: str = "outbox worker") -> None:
+    def idle(self, worker: str) -> None:
         """``worker`` runs and waits for work."""
-        self._workers[worker] = _Worker(kind)
+        self._workers[worker] = _Worker()
 
-    def ended(self, worker: str, reason: str, *, kind: str = "outbox worker") -> None:
+    def ended(self, worker: str, reason: str) -> None:
         """``worker``'s task is gone: a problem until it reports ``busy`` or ``idle`` again."""
-        self._workers[worker] = _Worker(kind, ended=reason)
+        self._workers[worker] = _Worker(ended=reason)
 
     def forget(self, worker: str) -> None:
         """``worker`` was removed on purpose (a channel dropped from the configuration)."""
@@ -86,7 +85,7 @@ class Health:
         for worker, state in self._workers.items():
             problem = self._worker_problem(worker, state, now)
             if problem is not None:
-                found[f"{state.kind}:{worker}"] = problem
+                found[f"{WORKER}:{worker}"] = problem
         return dict(sorted(found.items()))
 
     def problems(self, now: datetime) -> list[str]:
@@ -94,11 +93,11 @@ class Health:
 
     def _worker_problem(self, worker: str, state: _Worker, now: datetime) -> str | None:
         if state.ended is not None:
-            return f"{state.kind} {worker} ended: {state.ended}"
+            return f"{WORKER} {worker} ended: {state.ended}"
         if state.since is not None:
             busy_for = (now - state.since).total_seconds()
             if busy_for > self.stuck_after:
-                return f"{state.kind} {worker} stuck for {int(busy_for)} s"
+                return f"{WORKER} {worker} stuck for {int(busy_for)} s"
         return None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from ..domain import Post, pick_version
@@ -18,7 +17,7 @@ from .announce import Announcer, Report
 from .guild_events import GuildEvents
 from .reconcile import Reconciling, Summary
 
-__all__ = ["Lifecycle", "NoPlanner", "Planner", "Summary"]
+__all__ = ["Lifecycle", "Planner", "Summary"]
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +38,6 @@ class Planner(Protocol):
     def remove_post(self, key: str) -> None: ...
 
 
-class NoPlanner:
-    def sync_post(
-        self,
-        post: Post,
-        *,
-        published: bool,
-        offsets: Sequence[str],
-        sent: Collection[str] = (),
-        pinned: bool = False,
-    ) -> None:
-        return None
-
-    def remove_post(self, key: str) -> None:
-        return None
-
-
 class Lifecycle(Reconciling):
     """A post's life: found, scheduled, published, edited, moved, removed — and the jobs due."""
 
@@ -67,7 +50,7 @@ class Lifecycle(Reconciling):
         offsets: Sequence[str],
         report: Report,
         clock: Callable[[], datetime],
-        planner: Planner | None = None,
+        planner: Planner,
         guild_events: GuildEvents | None = None,
         announce_existing: bool = False,
         retract_removed: bool = False,
@@ -79,7 +62,7 @@ class Lifecycle(Reconciling):
         self.offsets = list(offsets)
         self.report = report
         self.clock = clock
-        self.planner: Planner = planner or NoPlanner()
+        self.planner = planner
         self.guild_events = guild_events
         self.announce_existing = announce_existing
         self.retract_removed = retract_removed
@@ -101,12 +84,8 @@ class Lifecycle(Reconciling):
                 found.append(other)
         return found
 
-    @property
-    def content_dir(self) -> Path:
-        return self.content.dir
-
     async def apply(
-        self, post: Post, summary: Summary, *, archive: bool, state: PostState | None | bool = True
+        self, post: Post, summary: Summary, *, state: PostState | None | bool = True
     ) -> None:
         """Bring the state, the schedule and the channels in line with one post.
 
@@ -129,20 +108,12 @@ class Lifecycle(Reconciling):
             await self.report(f"warning:{post.source}", text)
         if state is None or state.state == "removed":
             summary.new.append(post.key)
-            if archive:
-                self.store.save_post(post, "archived", now)
-                summary.archived.append(post.key)
-            elif post.due_at > now:
+            if post.due_at > now:
                 self.store.save_post(post, "scheduled", now)
                 self._plan(post, published=False)
                 summary.scheduled.append(post.key)
             else:
-                saved = self.store.save_post(post, "published", now)
-                await self.announcer.publish(post, version=saved.version)
-                self._plan(post, published=True)
-                summary.published.append(post.key)
-                await self._guild_event(post)
-                await self._siblings_changed(post.key)
+                await self._publish_now(post, summary, now)
             return
         changed = state.digest != post.digest
         if state.state == "archived":
@@ -150,12 +121,7 @@ class Lifecycle(Reconciling):
                 self.store.save_post(post, "archived", now)
         elif state.state == "scheduled":
             if post.due_at <= now:
-                saved = self.store.save_post(post, "published", now)
-                await self.announcer.publish(post, version=saved.version)
-                summary.published.append(post.key)
-                self._plan(post, published=True)
-                await self._guild_event(post)
-                await self._siblings_changed(post.key)
+                await self._publish_now(post, summary, now)
             else:
                 self.store.save_post(post, "scheduled", now)
                 self._plan(post, published=False)
@@ -168,6 +134,15 @@ class Lifecycle(Reconciling):
             await self._guild_event(post)
         else:
             self._plan(post, published=True)
+
+    async def _publish_now(self, post: Post, summary: Summary, now: datetime) -> None:
+        """A new post, or a scheduled one whose time came: out to its channels now."""
+        saved = self.store.save_post(post, "published", now)
+        await self.announcer.publish(post, version=saved.version)
+        self._plan(post, published=True)
+        summary.published.append(post.key)
+        await self._guild_event(post)
+        await self._siblings_changed(post.key)
 
     async def _siblings_changed(self, key: str) -> None:
         """A version came or went: the published others now link to a different set, and
@@ -216,7 +191,7 @@ class Lifecycle(Reconciling):
     async def on_due(self, job: JobSpec) -> None:
         """The scheduler says a job is due."""
         if job.kind == "publish" and job.post_key and job.post_key in self.posts:
-            await self.apply(self.posts[job.post_key], Summary(), archive=False)
+            await self.apply(self.posts[job.post_key], Summary())
         elif job.kind == "remind" and job.post_key and job.offset:
             await self.remind(job.post_key, job.offset)
         elif job.kind == "recurring" and job.name:

@@ -6,9 +6,8 @@ from collections.abc import Mapping
 
 from ..domain import Post
 from ..errors import AdminError
-from ..i18n import Words, words
-
-ENGLISH = words("en")
+from ..i18n import Words
+from .answers import ENGLISH
 
 
 def _label(post: Post) -> str:

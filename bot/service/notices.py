@@ -38,7 +38,9 @@ class Notices:
     def options(self) -> FormatOptions:
         raise NotImplementedError
 
-    def targets(self, post: Post, only: Sequence[str] | None) -> list[Channel]:
+    def targets(
+        self, post: Post, only: Sequence[str] | None, versions: Sequence[Post] | None = None
+    ) -> list[Channel]:
         raise NotImplementedError
 
     def _queue(self, key: str, channel: Channel, steps: list[Step], **row: Any) -> int | None:

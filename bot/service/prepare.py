@@ -60,7 +60,10 @@ class Preparer:
         folder = self.cache_dir / "ics"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{post.key}-{post.digest[:12]}.ics"
-        path.write_bytes(data)
+        # The name does not tell all: the zone, the site's address and a date taken from the
+        # file's time change the bytes too. Unchanged, the file is not written again.
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in post.key)
         filename = f"{safe.strip('-') or 'event'}.ics"
         return Media(src=str(path), filename=filename, path=str(path), size=len(data))

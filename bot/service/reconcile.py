@@ -47,7 +47,7 @@ class Reconciling:
     wake: Callable[[], None]
 
     async def apply(
-        self, post: Post, summary: Summary, *, archive: bool, state: PostState | None | bool = True
+        self, post: Post, summary: Summary, *, state: PostState | None | bool = True
     ) -> None:
         raise NotImplementedError
 
@@ -57,13 +57,10 @@ class Reconciling:
     async def _report_content(self, error: ContentError, summary: Summary) -> None:
         raise NotImplementedError
 
-    async def reconcile(
-        self, loaded: LoadResult, *, announce_existing: bool | None = None
-    ) -> Summary:
+    async def reconcile(self, loaded: LoadResult) -> Summary:
         """Start-up: compare the content folder with the state and act on the differences."""
         summary = Summary()
         first = self.store.get_meta("indexed_at") is None
-        announce = self.announce_existing if announce_existing is None else announce_existing
         for error in loaded.errors:
             await self._report_content(error, summary)
         broken = {e.source for e in loaded.errors}
@@ -71,7 +68,7 @@ class Reconciling:
         seen = {p.key for p in loaded.posts} | {key for key, _ in loaded.unchanged}
         if await self._detect_renames(loaded.posts, broken, summary, present=seen, known=known):
             known = self.store.posts()
-        if first and not announce:  # the archive is recorded in one go, never announced
+        if first and not self.announce_existing:  # the archive: recorded at once, not announced
             fresh = [p for p in loaded.posts if p.key not in known]
             self.store.save_posts(fresh, "archived", self.clock())
             summary.new.extend(p.key for p in fresh)
@@ -79,7 +76,7 @@ class Reconciling:
             self.posts.update((p.key, p) for p in fresh)
             known = self.store.posts()
         for post in loaded.posts:
-            await self.apply(post, summary, archive=False, state=known.get(post.key))
+            await self.apply(post, summary, state=known.get(post.key))
             await asyncio.sleep(0)
         now = self.clock()
         for key, path in loaded.unchanged:  # same bytes as last time: parsed only if needed
@@ -89,7 +86,7 @@ class Reconciling:
                 state is not None and state.event_start is not None and state.event_start > now
             )
             if state is not None and (state.state == "scheduled" or upcoming) and key in self.posts:
-                await self.apply(self.posts[key], summary, archive=False, state=state)
+                await self.apply(self.posts[key], summary, state=state)
         for key, state in known.items():
             if key not in seen and state.state != "removed" and state.source not in broken:
                 await self.remove(key, summary)
@@ -118,7 +115,7 @@ class Reconciling:
         gone = {self.content.source(p) for p in removed if not p.exists()}
         await self._detect_renames(fresh, set(), summary, gone=gone)
         for post in fresh:
-            await self.apply(post, summary, archive=False)
+            await self.apply(post, summary)
             await asyncio.sleep(0)  # let the outbox start sending the first ones
         for key, source in self.posts.sources().items():
             if source in gone:
