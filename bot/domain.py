@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 Platform = Literal["telegram", "discord", "discord-webhook"]
 ChannelKind = Literal["text", "announcement", "forum"]  # what a Discord channel turned out to be
 MAP_URL = "https://www.google.com/maps/search/?api=1&query={query}"  # an event's place
 VERSION_MARK = "@"  # a post's key is its slug, or `slug@lang` for another language's version
+EVENT_LENGTH = timedelta(hours=2)  # an event without an end: its calendar file, pins, reminders
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,22 +11,15 @@ from html import escape
 
 from ..domain import Channel
 from .discord import ALLOWED_MENTIONS, fit_content
-from .limits import TELEGRAM, cut_point, utf16_len
+from .limits import TELEGRAM
 from .model import Request, Upload
-from .telegram import HTML
+from .telegram import HTML, fit_text
 
 Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (label, data)
 PICTURE_NAME = "preview.png"
 CALLBACK_TEXT = 200  # answerCallbackQuery's text limit, in characters
 DISCORD_LABEL = 80
 DISCORD_ROW = 5  # buttons per action row
-
-
-def fit_caption(text: str, limit: int = TELEGRAM.caption) -> str:
-    """Plain `text`, cut to fit a caption (UTF-16 units), marked with … when cut."""
-    if utf16_len(text) <= limit:
-        return text
-    return text[: cut_point(text, limit - 2, utf16_len)].rstrip() + "\n…"
 
 
 def fits_telegram_photo(width: int, height: int, size: int) -> bool:
@@ -47,7 +40,7 @@ def telegram_picture(
     params = {
         "chat_id": chat.chat_id,
         kind: "attach://picture",
-        "caption": escape(fit_caption(caption), quote=False),
+        "caption": escape(fit_text(caption, TELEGRAM.caption), quote=False),
         "parse_mode": HTML,
     }
     method = "sendPhoto" if kind == "photo" else "sendDocument"

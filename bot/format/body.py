@@ -6,20 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import Channel, Post
-from . import wording
-from .details import event_info
+from ..i18n import words
+from .details import EventInfo, event_info
 from .layout import FormatOptions, body_blocks, post_url
-from .markdown import to_blocks
+from .markdown import first_paragraph, to_blocks
 from .model import Block
 from .templates import TemplateProblem, render_template
 
 
-def template_values(post: Post, opts: FormatOptions, lang: str) -> dict[str, Any]:
-    """What a channel template can use; `_` translates the bot's own labels into `lang`."""
-    from .ics import first_paragraph  # icalendar only where a template is used
-
-    say = wording.say(lang)
-    info = event_info(post, opts, lang)
+def template_values(
+    post: Post, opts: FormatOptions, lang: str, info: EventInfo | None = None
+) -> dict[str, Any]:
+    """What a channel template can use; `_` translates the bot's own labels into `lang`.
+    `info` is the post's `event_info`, when already worded in `lang`."""
+    say = words(lang)
+    if info is None:
+        info = event_info(post, opts, lang)
     event = None
     if info is not None:
         event = {
@@ -47,9 +49,10 @@ def template_values(post: Post, opts: FormatOptions, lang: str) -> dict[str, Any
 
 
 def announcement_body(
-    post: Post, opts: FormatOptions, channel: Channel
+    post: Post, opts: FormatOptions, channel: Channel, info: EventInfo | None = None
 ) -> tuple[list[Block], tuple[str, ...]]:
-    """The blocks of the announcement's text in `channel`, and notes for the admins.
+    """The blocks of the announcement's text in `channel`, and notes for the admins (`info`:
+    the post's `event_info` in the channel's language, when already worded).
 
     A template that fails on this post is named in the notes (file and line), and the post's
     own text is used instead: an announcement never fails because of its template.
@@ -58,7 +61,7 @@ def announcement_body(
         return body_blocks(post, opts), ()
     name = channel.template or "template"
     try:
-        values = template_values(post, opts, channel.lang)
+        values = template_values(post, opts, channel.lang, info)
         text = render_template(channel.template_source, name, values)
     except TemplateProblem as exc:
         return body_blocks(post, opts), (f"template {exc}; the post's own text was used",)

@@ -10,21 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from ..domain import Post, Version
-from . import wording
+from ..domain import EVENT_LENGTH, Post, Version
+from ..i18n import Words, labels, words
 from .layout import FormatOptions, post_url
 from .model import Block, Span
 
-if TYPE_CHECKING:
-    from ..i18n.words import Words
-
 URL_MAX = 512  # Discord's limit for a button's url, the tightest of all
 CALENDAR_URL = "https://calendar.google.com/calendar/render"
-DEFAULT_LENGTH = timedelta(hours=2)  # an event without an end, as in its .ics file
 
 
 @dataclass(frozen=True)
@@ -46,13 +41,6 @@ class EventInfo:
     url: str | None  # the event's own page
 
 
-def event_end(post: Post) -> datetime | None:
-    """When an event is over: its end, else two hours after its start (as its .ics says)."""
-    if post.event is None:
-        return None
-    return post.event.end or post.event.start + DEFAULT_LENGTH
-
-
 def map_url(location: str, opts: FormatOptions) -> str:
     """A map search for the place, as `[association] map_url` addresses it."""
     for size in (len(location), 200, 100, 50):
@@ -70,7 +58,7 @@ def calendar_url(post: Post, opts: FormatOptions) -> str:
     """A link that adds the event to a Google Calendar (other calendars take the .ics file)."""
     assert post.event is not None
     event, page = post.event, post_url(post, opts)
-    end = event_end(post) or event.start
+    end = event.end or event.start + EVENT_LENGTH  # without an end: as its .ics file says
     title = post.title
     while True:
         dates = f"{_stamp(event.start)}/{_stamp(end)}"
@@ -81,7 +69,7 @@ def calendar_url(post: Post, opts: FormatOptions) -> str:
             query["details"] = str(page or event.url)
         url = f"{CALENDAR_URL}?{urlencode(query, quote_via=quote)}"
         if len(url) <= URL_MAX or len(title) < 8:
-            return url[:URL_MAX] if len(url) > URL_MAX else url
+            return url[:URL_MAX]
         title = title[: len(title) * 2 // 3].rstrip() + "…"
 
 
@@ -90,7 +78,7 @@ def event_info(post: Post, opts: FormatOptions, lang: str) -> EventInfo | None:
     event = post.event
     if event is None:
         return None
-    say = wording.say(lang)
+    say = words(lang)
     return EventInfo(
         start=event.start,
         end=event.end,
@@ -115,7 +103,7 @@ def with_versions(post: Post, versions: Sequence[Post], opts: FormatOptions) -> 
 
 def version_links(post: Post) -> list[tuple[str, str | None]]:
     """The other versions: each language's name in itself (ភាសាខ្មែរ, 日本語), and its page."""
-    return [(wording.say(v.lang).language_name(v.lang), v.url) for v in post.versions]
+    return [(words(v.lang).language_name(v.lang), v.url) for v in post.versions]
 
 
 def versions_block(post: Post, say: Words) -> Block | None:
@@ -123,21 +111,25 @@ def versions_block(post: Post, say: Words) -> Block | None:
     found = version_links(post)
     if not found:
         return None
-    spans = [Span(f"🌐 {say._(wording.labels().ALSO_IN)}: ")]
+    spans = [Span(f"🌐 {say._(labels.ALSO_IN)}: ")]
     for i, (name, url) in enumerate(found):
         spans += [Span(" · ")] if i else []
         spans.append(Span(name, href=url))
     return Block("para", tuple(spans))
 
 
-def buttons(post: Post, opts: FormatOptions, lang: str) -> list[Link]:
+def buttons(
+    post: Post, opts: FormatOptions, lang: str, info: EventInfo | None = None
+) -> list[Link]:
     """URL buttons for a channel that wants them: the post's page, and an event's own page,
-    map and calendar."""
-    say, labels = wording.say(lang), wording.labels()
+    map and calendar. `info` is the post's `event_info`, when already worded in `lang`."""
+    say = words(lang)
     found: list[Link] = []
     if page := post_url(post, opts):
         found.append(Link(say._(labels.READ_ON_WEBSITE), page))
-    if (info := event_info(post, opts, lang)) is not None:
+    if info is None:
+        info = event_info(post, opts, lang)
+    if info is not None:
         if info.url:
             found.append(Link(say._(labels.EVENT_PAGE), info.url))
         if info.map_url:

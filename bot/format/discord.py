@@ -14,20 +14,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..domain import Channel, Media, Post
-from . import wording
+from ..i18n import Words, labels, words
 from .body import announcement_body
 from .details import EventInfo, Link, buttons, event_info, versions_block
 from .discord_md import escape_md, href_md, measure, message_md, overhead
 from .layout import FormatOptions, pack, post_url, tag_block
-from .limits import DISCORD, char_len, cut_point
+from .limits import DISCORD, char_len, fit
 from .markdown import heading
 from .model import Rendering, Request, Upload, sent_message
-
-if TYPE_CHECKING:
-    from ..i18n.words import Words
 
 ALLOWED_MENTIONS: dict[str, Any] = {"parse": []}  # never ping @everyone from post text
 SUPPRESS_NOTIFICATIONS = 1 << 12  # message flag: members get no sound
@@ -77,7 +74,6 @@ def _image_ref(media: Media) -> dict[str, str]:
 
 def event_fields(info: EventInfo, say: Words, *, links: bool) -> list[dict[str, Any]]:
     """When (in each member's own zone: Discord's timestamp markup) and where, with a map."""
-    labels = wording.labels()
     start, end = int(info.start.timestamp()), info.end
     when = f"<t:{start}:F>"
     if end is not None and end > info.start:
@@ -113,10 +109,11 @@ def render_discord(
     post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
 ) -> Rendering:
     notes: list[str] = []
-    say = wording.say(channel.lang)
+    say = words(channel.lang)
     url = post_url(post, opts)
     title = post.title
-    blocks, template_notes = announcement_body(post, opts, channel)
+    info = event_info(post, opts, channel.lang)
+    blocks, template_notes = announcement_body(post, opts, channel, info)
     notes.extend(template_notes)
     if len(title) > DISCORD.title:
         blocks.insert(0, heading(title))
@@ -124,7 +121,6 @@ def render_discord(
     for tail in (versions_block(post, say), tag_block(post)):
         if tail is not None:
             blocks.append(tail)
-    info = event_info(post, opts, channel.lang)
     fields = event_fields(info, say, links=not channel.buttons) if info else []
     footer = opts.association[: DISCORD.footer]
     first_room = min(DISCORD.description, DISCORD.total - len(title) - len(footer) - _size(fields))
@@ -152,7 +148,7 @@ def render_discord(
     if channel.mention and post.event is not None:  # a role pinged on event announcements
         first["content"] = f"<@&{channel.mention}>"
         first["allowed_mentions"] = {"parse": [], "roles": [channel.mention]}
-    if channel.buttons and (links := buttons(post, opts, channel.lang)):
+    if channel.buttons and (links := buttons(post, opts, channel.lang, info)):
         first["components"] = link_buttons(links)
     first_files = photos[: DISCORD.files]
     requests = [_request(channel, 0, first, first_files)]
@@ -190,9 +186,7 @@ def forum_thread(request: Request, channel: Channel, post: Post) -> Request:
 
 def fit_content(text: str, limit: int = DISCORD.content) -> str:
     """`text` cut at a line or sentence bound to fit a message's content, marked with …."""
-    if len(text) <= limit:
-        return text
-    return text[: cut_point(text, limit - 2, char_len)].rstrip() + "\n…"
+    return fit(text, limit, char_len)
 
 
 def content_request(channel: Channel, text: str, *, purpose: str = "text") -> Request:

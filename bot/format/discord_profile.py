@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Literal
 
 from ..domain import Channel, Media, Post
-from .discord import (
-    ALLOWED_MENTIONS,
-    SUPPRESS_NOTIFICATIONS,
-    content_request,
-    nonce,
-    render_discord,
-)
+from .discord import _request, content_request, nonce, render_discord
 from .layout import FormatOptions
-from .limits import DISCORD
-from .model import Rendering, Request, Sent, Step, Upload, sent_message
+from .model import Rendering, Request, Sent, Step, sent_message
 
 _NONCE_KEYS = ("nonce", "enforce_nonce")
 _NOT_EDITED = (*_NONCE_KEYS, "flags")  # an edit cannot change a message's sound
@@ -34,10 +27,9 @@ def _in_thread(request: Request, thread_id: str) -> Request:
 
 
 class DiscordProfile:
-    """Limits, routes, replies, nonces and edits of a bot channel, or of a webhook."""
+    """Routes, replies, nonces and edits of a bot channel, or of a webhook."""
 
     platform: Literal["discord"] = "discord"
-    limits = DISCORD
 
     def __init__(self, *, webhook: bool) -> None:
         self.webhook = webhook
@@ -76,22 +68,9 @@ class DiscordProfile:
         return [self.reply(requests[0], channel, message_id), *requests[1:]]
 
     def calendar(self, channel: Channel, media: Media) -> Request:
-        """The follow-up that carries an event's .ics file."""
+        """The follow-up that carries an event's .ics file (in a forum, in the post's thread)."""
         assert media.path is not None
-        payload: dict[str, Any] = {
-            "attachments": [{"id": "0", "filename": media.filename}],
-            "allowed_mentions": ALLOWED_MENTIONS,
-        }
-        if channel.silent:
-            payload["flags"] = SUPPRESS_NOTIFICATIONS
-        if self.webhook:
-            path = "/webhooks/{webhook_id}/{webhook_token}?wait=true"
-        elif channel.kind == "forum":
-            path = f"/channels/{sent_message(0)}/messages"
-        else:
-            path = f"/channels/{channel.channel_id}/messages"
-        upload = Upload("files[0]", media.filename, media.path)
-        return Request("discord", "POST", payload, path=path, uploads=(upload,), purpose="calendar")
+        return replace(_request(channel, 1, {}, [media]), purpose="calendar")
 
     def _message_path(self, channel: Channel, message_id: str, new: Request | None = None) -> str:
         if self.webhook:

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from bot.domain import Post
-
-DEFAULT_DURATION = timedelta(hours=2)
-_SKIPPED = re.compile(r"^\s*(#|!\[[^\]]*\]\([^)]*\)\s*$|<!--|---|\*\*\*|___)")
+from bot.domain import EVENT_LENGTH, Post
+from bot.format.markdown import first_paragraph  # and still importable from here
 
 
 def event_uid(post: Post, prodid: str) -> str:
     """Stable across edits, moves and restarts, and shared by the post's versions in other
     languages (one event in a calendar): derived from the post's slug and the producer."""
     return f"{uuid.uuid5(uuid.NAMESPACE_URL, f'{prodid}/{post.shared_slug}')}@announce-bot"
-
-
-def first_paragraph(markdown: str) -> str | None:
-    """The first paragraph of prose, its lines joined; headings, images and rules are skipped."""
-    for block in re.split(r"\n\s*\n", markdown):
-        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-        if lines and not _SKIPPED.match(lines[0]):
-            return " ".join(lines)
-    return None
 
 
 def event_ics(post: Post, *, tz: ZoneInfo, url: str | None, prodid: str, now: datetime) -> bytes:
@@ -42,7 +30,7 @@ def event_ics(post: Post, *, tz: ZoneInfo, url: str | None, prodid: str, now: da
     start = event.start.astimezone(tz)
     end = event.end.astimezone(tz) if event.end else None
     if end is None or end.timestamp() <= start.timestamp():
-        end = (start.astimezone(UTC) + DEFAULT_DURATION).astimezone(tz)
+        end = (start.astimezone(UTC) + EVENT_LENGTH).astimezone(tz)
 
     calendar = Calendar()
     calendar.add("prodid", prodid)

@@ -136,6 +136,13 @@ def cut_point(
     return _hard_cut(text, limit, measure)
 
 
+def fit(text: str, limit: int, measure: Measure = utf16_len) -> str:
+    """`text` cut at a line or sentence bound so it fits `limit`, marked with … when cut."""
+    if measure(text) <= limit:
+        return text
+    return text[: cut_point(text, limit - 2, measure)].rstrip() + "\n…"
+
+
 def split_text(text: str, limit: int, measure: Measure = utf16_len) -> list[str]:
     """Split into pieces that each fit; joining the pieces gives back `text` exactly."""
     if limit <= 0:

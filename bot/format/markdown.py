@@ -6,6 +6,7 @@ as chat readers expect the author's lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -15,6 +16,7 @@ from urllib.parse import urljoin
 from .model import Block, BlockKind, Span
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tg://")
+_SKIPPED = re.compile(r"^\s*(#|!\[[^\]]*\]\([^)]*\)\s*$|<!--|---|\*\*\*|___)")
 
 
 if TYPE_CHECKING:
@@ -148,3 +150,12 @@ def link_block(label: str, url: str) -> Block:
 
 def plain_block(text: str, *, italic: bool = False) -> Block:
     return Block("para", (Span(text, italic=italic),))
+
+
+def first_paragraph(markdown: str) -> str | None:
+    """The first paragraph of prose, its lines joined; headings, images and rules are skipped."""
+    for block in re.split(r"\n\s*\n", markdown):
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if lines and not _SKIPPED.match(lines[0]):
+            return " ".join(lines)
+    return None

@@ -1,5 +1,5 @@
 """One profile per kind of destination, declared once: every request the bot makes comes from
-the profile of its channel (limits, target, route, reply parameters, edits, nonces).
+the profile of its channel (target, route, reply parameters, edits, nonces).
 
 Outside `format/` and `deliver/`, nothing needs to know which platform a channel is on.
 """
@@ -7,7 +7,7 @@ Outside `format/` and `deliver/`, nothing needs to know which platform a channel
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from ..domain import Channel, Media, Post
 from .discord_profile import DiscordProfile
@@ -19,9 +19,6 @@ from .telegram_profile import TelegramProfile
 class Profile(Protocol):
     @property
     def platform(self) -> Literal["telegram", "discord"]: ...
-
-    @property
-    def limits(self) -> Any: ...
 
     def render(
         self, post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
@@ -74,11 +71,6 @@ def render(
     if calendar is None:
         return rendering
     return Rendering((*rendering.requests, profile.calendar(channel, calendar)), rendering.notes)
-
-
-def platform_of(channel: Channel) -> str:
-    """The platform name a person reads (Telegram, Discord)."""
-    return profile_for(channel).platform
 
 
 def placeholder(platform: str) -> Channel:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import StrictUndefined, Template
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from bot.domain import Post
+from bot.format.templates import environment
 from bot.i18n import words
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 DEFAULT_TEMPLATE = """\
 ⏰ **{{ title }}**
@@ -35,21 +36,13 @@ DEFAULT_TEMPLATE = """\
 
 @lru_cache(maxsize=32)
 def _compile(source: str) -> Template:
-    env = SandboxedEnvironment(
-        autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
-    )
-    return env.from_string(source)
+    return environment().from_string(source)
 
 
 def _render(source: str, values: dict[str, Any]) -> str:
     text = _compile(source).render(**values)
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-
-
-def format_date(moment: datetime, lang: str = "en") -> str:
-    """``Sat 5 Dec 2026``, ``2026年12月5日(土)`` — whatever the process locale."""
-    return words(lang).date(moment)
 
 
 def format_when(start: datetime, end: datetime | None, tz: tzinfo, lang: str = "en") -> str:

@@ -11,22 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..domain import Channel, Media, Post
-from . import wording
+from ..i18n import Words, labels, words
 from .body import announcement_body
 from .details import EventInfo, Link, buttons, event_info, versions_block
 from .layout import FormatOptions, pack, post_url, tag_block
-from .limits import TELEGRAM, cut_point, utf16_len
+from .limits import TELEGRAM, fit, utf16_len
 from .markdown import heading, link_block
 from .model import Block, Rendering, Request, Span, Upload
 
-if TYPE_CHECKING:
-    from ..i18n.words import Words
-
 HTML = "HTML"
-SENDS = ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup")
 BUTTONS_PER_ROW = 2
 
 
@@ -87,9 +83,12 @@ def album_chunks(n: int) -> list[int]:
 
 
 def target(channel: Channel) -> dict[str, object]:
+    """Where a message goes (the chat, its topic) and whether it makes a sound."""
     params: dict[str, object] = {"chat_id": channel.chat_id}
     if channel.thread_id is not None:
         params["message_thread_id"] = channel.thread_id
+    if channel.silent:
+        params["disable_notification"] = True
     return params
 
 
@@ -106,15 +105,12 @@ def text_request(
     """A text message; `preview` is the one URL whose preview it shows (none by default)."""
     shown = {"url": preview, "prefer_small_media": True} if preview else {"is_disabled": True}
     params = {**target(channel), "text": html, "parse_mode": HTML, "link_preview_options": shown}
-    if channel.silent:
-        params["disable_notification"] = True
     return Request("telegram", "sendMessage", params, purpose=purpose)
 
 
 # -- what the announcement says ------------------------------------------------------------------
 def event_block(info: EventInfo, say: Words, *, links: bool) -> Block:
     """When and where, with a map link; without buttons, the calendar and event links too."""
-    labels = wording.labels()
     spans = [Span(f"🗓 {info.when}")]
     if info.location:
         spans += [Span("\n📍 "), Span(info.location, href=info.map_url)]
@@ -126,17 +122,20 @@ def event_block(info: EventInfo, say: Words, *, links: bool) -> Block:
 
 
 def telegram_blocks(
-    post: Post, opts: FormatOptions, channel: Channel
+    post: Post, opts: FormatOptions, channel: Channel, info: EventInfo | None = None
 ) -> tuple[list[Block], tuple[str, ...]]:
-    """Title, event details, text, the link to the post's page, other languages, tags."""
-    say = wording.say(channel.lang)
+    """Title, event details, text, the link to the post's page, other languages, tags
+    (`info`: the post's `event_info` in the channel's language, when already worded)."""
+    say = words(channel.lang)
     blocks = [heading(post.title)] if post.title else []
-    if (info := event_info(post, opts, channel.lang)) is not None:
+    if info is None:
+        info = event_info(post, opts, channel.lang)
+    if info is not None:
         blocks.append(event_block(info, say, links=not channel.buttons))
-    body, notes = announcement_body(post, opts, channel)
+    body, notes = announcement_body(post, opts, channel, info)
     blocks.extend(body)
     if (url := post_url(post, opts)) and not channel.buttons:
-        blocks.append(link_block(say._(wording.labels().READ_ON_WEBSITE), url))
+        blocks.append(link_block(say._(labels.READ_ON_WEBSITE), url))
     for extra in (versions_block(post, say), tag_block(post)):
         if extra is not None:
             blocks.append(extra)
@@ -170,15 +169,14 @@ def _with_buttons(
 
 def fit_text(text: str, limit: int = TELEGRAM.text) -> str:
     """`text` cut at a line or sentence bound so it fits `limit` UTF-16 units, marked with …."""
-    if utf16_len(text) <= limit:
-        return text
-    return text[: cut_point(text, limit - 2, utf16_len)].rstrip() + "\n…"
+    return fit(text, limit, utf16_len)
 
 
 def render_telegram(
     post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
 ) -> Rendering:
-    blocks, notes = telegram_blocks(post, opts, channel)
+    info = event_info(post, opts, channel.lang)
+    blocks, notes = telegram_blocks(post, opts, channel, info)
     photos = [m for m in media if not m.as_document]
     documents = [m for m in media if m.as_document]
     first = TELEGRAM.caption if photos else TELEGRAM.text
@@ -201,17 +199,9 @@ def render_telegram(
         params = {**target(channel), "document": ref}
         requests.append(Request("telegram", "sendDocument", params, uploads=tuple(uploads)))
     if channel.buttons:
-        requests = _with_buttons(requests, channel, buttons(post, opts, channel.lang), post.title)
-    if channel.silent:
-        requests = [silenced(r) for r in requests]
+        links = buttons(post, opts, channel.lang, info)
+        requests = _with_buttons(requests, channel, links, post.title)
     return Rendering(tuple(requests), notes)
-
-
-def silenced(request: Request) -> Request:
-    """The request, sent without a notification sound."""
-    if request.method not in SENDS:
-        return request
-    return request.with_params(disable_notification=True)
 
 
 def _album(channel: Channel, photos: Sequence[Media], caption: str | None, step: int) -> Request:

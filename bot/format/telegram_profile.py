@@ -32,10 +32,9 @@ def _message(channel: Channel, message_id: str) -> dict[str, Any]:
 
 
 class TelegramProfile:
-    """Limits, target, reply parameters, edits, pins and plain texts of Telegram chats."""
+    """Target, reply parameters, edits, pins and plain texts of Telegram chats."""
 
     platform: Literal["telegram"] = "telegram"
-    limits = TELEGRAM
 
     def render(
         self, post: Post, media: Sequence[Media], opts: FormatOptions, channel: Channel
@@ -64,8 +63,6 @@ class TelegramProfile:
         """The follow-up that carries an event's .ics file."""
         assert media.path is not None
         params: dict[str, Any] = {**target(channel), "document": "attach://calendar"}
-        if channel.silent:
-            params["disable_notification"] = True
         upload = Upload("calendar", media.filename, media.path)
         return Request("telegram", "sendDocument", params, uploads=(upload,), purpose="calendar")
 

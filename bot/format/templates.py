@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
 
 
 class TemplateProblem(Exception):
@@ -25,15 +26,25 @@ class TemplateProblem(Exception):
         super().__init__(f"{where}: {reason}")
 
 
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    """The sandbox every template of the bot is compiled in (announcements and reminders):
+    no escaping (the output is Markdown), undefined names are errors, block tags leave no
+    blank lines. Jinja2 is loaded with the first template."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+
+
 @lru_cache(maxsize=16)
 def compile_template(source: str, name: str) -> Template:
     """The compiled template (`name` is its file, for messages); `TemplateProblem` if broken."""
-    from jinja2 import StrictUndefined, TemplateSyntaxError
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import TemplateSyntaxError
 
-    env = SandboxedEnvironment(
-        autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
-    )
+    env = environment()
     try:
         code = env.compile(source, name=name, filename=name)
     except TemplateSyntaxError as exc:

@@ -29,11 +29,10 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.config import OFFSET_RE, RecurringCfg
-from bot.domain import Post
+from bot.domain import EVENT_LENGTH, Post
 from bot.schedule.cron import cron_trigger
 
 JobKind = Literal["publish", "remind", "recurring", "unpin"]
-EVENT_LENGTH = timedelta(hours=2)  # an event without an end, as its calendar file says
 
 _UNITS = {
     "w": timedelta(weeks=1),
